@@ -1,0 +1,302 @@
+//! Finding input files and reading them, in parallel, into parsed sources.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::source::SourceFile;
+use super::yaml::{self, Parsed};
+
+/// Extensions picked up when walking a directory. Files named explicitly are read whatever their name.
+const MANIFEST_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a regular file or directory (FIFOs and devices are never opened)")]
+    NotRegular { path: String },
+    #[error("{path}: {message}")]
+    Walk { path: String, message: String },
+}
+
+/// One input to read: a file path (as it will be displayed) or stdin.
+#[derive(Debug, Clone)]
+pub enum InputPath {
+    File { display: String, path: PathBuf },
+    Stdin,
+}
+
+/// A file that was read but not linted, and why. Shown as a note, counted in the summary.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: SourceFile,
+    pub parsed: Parsed,
+    /// Byte offset of the first Helm/Go template action, when the file is an unrendered template.
+    pub template_at: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<LoadedFile>,
+    pub skipped: Vec<Skipped>,
+    /// Paths that could not be read (exit code 2, the rest is still linted).
+    pub errors: Vec<InputError>,
+}
+
+/// Expands the user's paths into files. Directories are walked recursively, honouring
+/// `.gitignore`/`.ignore`; the result is sorted so output never depends on walk order.
+pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for given in paths {
+        if given == "-" {
+            out.push(InputPath::Stdin);
+            continue;
+        }
+        let path = Path::new(given);
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(InputError::NotFound {
+                    path: given.clone(),
+                });
+                continue;
+            }
+            Err(source) => {
+                errors.push(InputError::Io {
+                    path: given.clone(),
+                    source,
+                });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            out.push(InputPath::File {
+                display: given.clone(),
+                path: path.to_path_buf(),
+            });
+        } else if meta.is_dir() {
+            let mut found = Vec::new();
+            for entry in ignore::WalkBuilder::new(path)
+                .follow_links(false)
+                .require_git(false)
+                .build()
+            {
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        let wanted = entry
+                            .path()
+                            .extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| {
+                                MANIFEST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                            });
+                        if is_file && wanted {
+                            found.push(InputPath::File {
+                                display: entry.path().to_string_lossy().into_owned(),
+                                path: entry.into_path(),
+                            });
+                        }
+                    }
+                    Err(err) => errors.push(InputError::Walk {
+                        path: given.clone(),
+                        message: err.to_string(),
+                    }),
+                }
+            }
+            found.sort_by(|a, b| display(a).cmp(display(b)));
+            out.extend(found);
+        } else {
+            errors.push(InputError::NotRegular {
+                path: given.clone(),
+            });
+        }
+    }
+    (out, errors)
+}
+
+fn display(p: &InputPath) -> &str {
+    match p {
+        InputPath::File { display, .. } => display,
+        InputPath::Stdin => "-",
+    }
+}
+
+enum Read_ {
+    Loaded(LoadedFile),
+    Skipped(Skipped),
+    Error(InputError),
+}
+
+/// Reads and parses every input in parallel. Order of the result follows the input order.
+pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
+    let results: Vec<Read_> = paths
+        .par_iter()
+        .map(|p| match p {
+            InputPath::Stdin => classify("-".to_string(), stdin.clone().unwrap_or_default()),
+            InputPath::File { display, path } => match read_regular(path) {
+                Ok(bytes) => classify(display.clone(), bytes),
+                Err(source) => Read_::Error(InputError::Io {
+                    path: display.clone(),
+                    source,
+                }),
+            },
+        })
+        .collect();
+    let mut inputs = Inputs::default();
+    for r in results {
+        match r {
+            Read_::Loaded(f) => inputs.files.push(f),
+            Read_::Skipped(s) => inputs.skipped.push(s),
+            Read_::Error(e) => inputs.errors.push(e),
+        }
+    }
+    inputs
+}
+
+fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    (&file).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Loads text given directly (used for stdin and tests).
+pub fn load_text(display: &str, text: &str) -> Option<LoadedFile> {
+    match classify(display.to_string(), text.as_bytes().to_vec()) {
+        Read_::Loaded(f) => Some(f),
+        _ => None,
+    }
+}
+
+fn classify(display: String, bytes: Vec<u8>) -> Read_ {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Read_::Skipped(Skipped {
+            path: display,
+            reason: "empty file".into(),
+        });
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Read_::Skipped(Skipped {
+            path: display,
+            reason: "binary file (contains NUL bytes)".into(),
+        });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Read_::Skipped(Skipped {
+                path: display,
+                reason: format!("not valid UTF-8 (first bad byte at offset {at}, line {line})"),
+            });
+        }
+    };
+    let source = SourceFile::new(display, text);
+    let template_at = find_template_action(source.body()).map(|o| o + source.bom_len);
+    let parsed = if template_at.is_some() {
+        Parsed::default()
+    } else {
+        parse_guarded(&source)
+    };
+    Read_::Loaded(LoadedFile {
+        source,
+        parsed,
+        template_at,
+    })
+}
+
+/// Parses, turning a panic inside the parser (a bug, never expected) into a syntax problem so
+/// one bad file cannot stop the run for the others.
+fn parse_guarded(source: &SourceFile) -> Parsed {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| yaml::parse(source))).unwrap_or_else(
+        |_| Parsed {
+            documents: Vec::new(),
+            problems: vec![yaml::Problem {
+                kind: yaml::ProblemKind::Syntax,
+                span: 0..0,
+                message: "internal error while parsing this file (please report it)".into(),
+                document: 0,
+            }],
+            document_count: 1,
+        },
+    )
+}
+
+/// Finds a Go template action that only an unrendered Helm chart would contain.
+/// `{{ $labels.x }}` inside a quoted string is legitimate content (Prometheus rules), so only
+/// actions that start a line or reference chart values count.
+pub fn find_template_action(text: &str) -> Option<usize> {
+    const HELM_WORDS: &[&str] = &[
+        ".Values",
+        ".Release",
+        ".Chart",
+        ".Capabilities",
+        ".Files",
+        ".Template",
+        "include ",
+        "template ",
+        "if ",
+        "else",
+        "end",
+        "range ",
+        "with ",
+        "define ",
+        "toYaml",
+        "tpl ",
+        "default ",
+        "required ",
+        "$.",
+    ];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            offset += line.len();
+            continue;
+        }
+        let mut search = 0;
+        while let Some(i) = line[search..].find("{{") {
+            let at = search + i;
+            let inner = line[at + 2..].trim_start_matches('-').trim_start();
+            let starts_line = line[..at].trim().is_empty();
+            if starts_line || HELM_WORDS.iter().any(|w| inner.starts_with(w)) {
+                return Some(offset + at);
+            }
+            search = at + 2;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_detection() {
+        assert!(find_template_action("a: {{ .Values.x }}\n").is_some());
+        assert!(find_template_action("{{- if .Values.x }}\na: 1\n{{- end }}\n").is_some());
+        assert!(find_template_action("summary: \"{{ $labels.instance }} down\"\n").is_none());
+        assert!(find_template_action("# {{ .Values.x }}\na: 1\n").is_none());
+    }
+}

@@ -1,0 +1,10 @@
+//! Input layer: discovery, loading and span-exact documents.
+
+pub mod load;
+pub mod node;
+pub mod resolve;
+pub mod source;
+pub mod yaml;
+
+pub use node::{Entry, Node, Scalar, ScalarKind, Style, Value};
+pub use source::{FileId, Position, SourceFile};

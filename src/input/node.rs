@@ -1,0 +1,133 @@
+//! The span-exact document tree. Every key and value keeps its byte range in the source file.
+
+use std::ops::Range;
+
+/// How a scalar was written. Fixes use it to keep the user's quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// What a scalar means to Kubernetes (YAML 1.1 as go-yaml v2 resolves it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarKind {
+    Null,
+    Bool(bool),
+    Int,
+    Float,
+    String,
+}
+
+impl ScalarKind {
+    pub fn type_name(self) -> &'static str {
+        match self {
+            ScalarKind::Null => "null",
+            ScalarKind::Bool(_) => "boolean",
+            ScalarKind::Int => "integer",
+            ScalarKind::Float => "number",
+            ScalarKind::String => "string",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Scalar {
+    /// The value after escape processing (what the API server would see as text).
+    pub text: String,
+    pub style: Style,
+    pub kind: ScalarKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Byte range in [`crate::input::SourceFile::text`].
+    pub span: Range<usize>,
+    pub value: Value,
+}
+
+impl Node {
+    pub fn scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar of any kind (`true`, `3600`, `"x"` all give their text).
+    pub fn text(&self) -> Option<&str> {
+        self.scalar().map(|s| s.text.as_str())
+    }
+
+    /// The text of a scalar only if Kubernetes reads it as a string.
+    pub fn as_str(&self) -> Option<&str> {
+        self.scalar()
+            .filter(|s| s.kind == ScalarKind::String)
+            .map(|s| s.text.as_str())
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+
+    /// The first entry whose key text is `key`. Duplicates are reported separately by the loader.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries().iter().find(|e| e.key.text() == Some(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn get_path(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// A string field; `None` when absent or not a string.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Node::as_str)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.kind == ScalarKind::Null)
+    }
+
+    /// Number of nodes in this subtree (used for the alias expansion budget).
+    pub fn size(&self) -> usize {
+        1 + match &self.value {
+            Value::Scalar(_) => 0,
+            Value::Seq(items) => items.iter().map(Node::size).sum(),
+            Value::Map(entries) => entries.iter().map(|e| e.key.size() + e.value.size()).sum(),
+        }
+    }
+}

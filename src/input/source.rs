@@ -1,0 +1,119 @@
+//! A loaded input file: its text and the byte → line/column mapping every diagnostic uses.
+
+use std::ops::Range;
+
+/// Index of a [`SourceFile`] in the run's list of files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub usize);
+
+/// A 1-based position. Columns count Unicode scalar values, as the JSON contract promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The text of one input (a file or stdin) as it was read.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (plus the relative path below a given directory); `-` for stdin.
+    pub path: String,
+    pub text: String,
+    /// Byte length of a leading UTF-8 BOM (0 or 3); parsing starts after it.
+    pub bom_len: usize,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: String) -> Self {
+        let bom_len = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            path: path.into(),
+            text,
+            bom_len,
+            line_starts,
+        }
+    }
+
+    /// The text the YAML parser sees (without the BOM). Offsets into it are shifted by `bom_len`.
+    pub fn body(&self) -> &str {
+        &self.text[self.bom_len..]
+    }
+
+    /// 0-based line index containing `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_start(&self, line_index: usize) -> usize {
+        self.line_starts[line_index]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte range of a 0-based line, without its line terminator (`\n` or `\r\n`).
+    pub fn line_range(&self, line_index: usize) -> Range<usize> {
+        let start = self.line_starts[line_index];
+        let mut end = self
+            .line_starts
+            .get(line_index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.clamp(offset);
+        let line = self.line_index(offset);
+        // The BOM is not a column a user can see.
+        let start = self.line_starts[line].max(if line == 0 { self.bom_len } else { 0 });
+        let column = self.text[start.min(offset)..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Snap an offset into the text and onto a char boundary, so a bad span can never panic.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_unicode_scalars_and_skip_bom() {
+        let f = SourceFile::new("x", "\u{feff}a: é☕\r\nb: c\n".to_string());
+        assert_eq!(f.position(3), Position { line: 1, column: 1 });
+        // 'é' is 2 bytes, '☕' 3: the 'b' on line 2 starts after "\r\n".
+        let b = f.text.find('b').unwrap();
+        assert_eq!(f.position(b), Position { line: 2, column: 1 });
+        let cup = f.text.find('☕').unwrap();
+        assert_eq!(f.position(cup), Position { line: 1, column: 5 });
+        assert_eq!(f.line_range(0), 0..f.text.find('\r').unwrap());
+    }
+
+    #[test]
+    fn clamp_never_splits_a_char() {
+        let f = SourceFile::new("x", "é".to_string());
+        assert_eq!(f.clamp(1), 0);
+        assert_eq!(f.clamp(99), 2);
+    }
+}

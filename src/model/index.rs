@@ -1,0 +1,129 @@
+//! The cross-file index: every object of every input, seen at once. A ServiceAccount defined in
+//! another file or directory satisfies a reference (the classic per-directory false positive).
+
+use std::collections::HashMap;
+
+use crate::input::load::LoadedFile;
+use crate::input::{FileId, SourceFile};
+
+use super::object::{Object, ObjectId, object_nodes};
+
+#[derive(Debug)]
+pub struct Model<'a> {
+    pub files: &'a [LoadedFile],
+    pub objects: Vec<Object<'a>>,
+    /// Documents that parsed but are not Kubernetes objects (no `apiVersion`/`kind`).
+    pub non_objects: usize,
+    service_accounts: HashMap<(String, String), Vec<ObjectId>>,
+    service_accounts_by_name: HashMap<String, Vec<ObjectId>>,
+    workloads_by_service_account: HashMap<(String, String), Vec<ObjectId>>,
+}
+
+impl<'a> Model<'a> {
+    pub fn build(files: &'a [LoadedFile], default_namespace: &str) -> Self {
+        let mut objects = Vec::new();
+        let mut non_objects = 0;
+        for (i, file) in files.iter().enumerate() {
+            for doc in &file.parsed.documents {
+                for node in object_nodes(&doc.root) {
+                    let id = ObjectId(objects.len());
+                    match Object::from_node(id, FileId(i), doc.index, node, default_namespace) {
+                        Some(o) => objects.push(o),
+                        None => non_objects += 1,
+                    }
+                }
+            }
+        }
+        let mut model = Self {
+            files,
+            objects,
+            non_objects,
+            service_accounts: HashMap::new(),
+            service_accounts_by_name: HashMap::new(),
+            workloads_by_service_account: HashMap::new(),
+        };
+        for o in &model.objects {
+            if o.is("ServiceAccount")
+                && o.group().is_empty()
+                && let Some(name) = o.name
+            {
+                model
+                    .service_accounts
+                    .entry((o.namespace.clone(), name.to_string()))
+                    .or_default()
+                    .push(o.id);
+                model
+                    .service_accounts_by_name
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(o.id);
+            }
+            if let Some(pod) = &o.pod {
+                model
+                    .workloads_by_service_account
+                    .entry((o.namespace.clone(), pod.service_account.name.clone()))
+                    .or_default()
+                    .push(o.id);
+            }
+        }
+        model
+    }
+
+    pub fn object(&self, id: ObjectId) -> &Object<'a> {
+        &self.objects[id.0]
+    }
+
+    pub fn source(&self, file: FileId) -> &'a SourceFile {
+        &self.files[file.0].source
+    }
+
+    /// The ServiceAccount `namespace/name`, if the inputs define it (the first definition);
+    /// else a same-named ServiceAccount without `metadata.namespace`, which `kubectl apply -n`
+    /// can put into any namespace.
+    pub fn service_account(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.service_accounts
+            .get(&(namespace.to_string(), name.to_string()))
+            .and_then(|ids| ids.first())
+            .map(|&id| self.object(id))
+            .or_else(|| {
+                self.service_accounts_named(name)
+                    .find(|sa| !sa.namespace_explicit)
+            })
+    }
+
+    /// ServiceAccounts with this name in any namespace.
+    pub fn service_accounts_named(&self, name: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.service_accounts_by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.object(id))
+    }
+
+    pub fn service_accounts(&self) -> impl Iterator<Item = &Object<'a>> {
+        self.objects
+            .iter()
+            .filter(|o| o.is("ServiceAccount") && o.group().is_empty())
+    }
+
+    /// Workloads (objects with a pod template) that run as `namespace/name`.
+    pub fn workloads_running_as(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &Object<'a>> {
+        self.workloads_by_service_account
+            .get(&(namespace.to_string(), name.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&id| self.object(id))
+    }
+
+    pub fn workloads(&self) -> impl Iterator<Item = &Object<'a>> {
+        self.objects.iter().filter(|o| o.pod.is_some())
+    }
+
+    pub fn document_count(&self) -> usize {
+        self.files.iter().map(|f| f.parsed.document_count).sum()
+    }
+}

@@ -1,0 +1,10 @@
+//! Model layer: typed views of objects and the cross-file identity index.
+
+pub mod index;
+pub mod object;
+pub mod pod;
+pub mod values;
+
+pub use index::Model;
+pub use object::{Object, ObjectId};
+pub use pod::{Container, PodTemplate, ServiceAccountRef};

@@ -1,0 +1,125 @@
+//! `--output json`: exactly one JSON document. CI gates parse it: keep the shape stable
+//! (`version` changes only on incompatible changes; new keys may be added).
+
+use serde::Serialize;
+
+use crate::rules::finding::FixInfo;
+use crate::rules::{Finding, ObjectRef};
+
+use super::{Report, Summary};
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    help: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    object: Option<&'a ObjectRef>,
+    fix: Option<&'a FixInfo>,
+    related: Vec<RelatedOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SkippedOut<'a> {
+    path: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct ErrorOut {
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    summary: &'a Summary,
+    findings: Vec<FindingOut<'a>>,
+    skipped: Vec<SkippedOut<'a>>,
+    errors: Vec<ErrorOut>,
+}
+
+fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
+    let source = &report.files[f.file.0].source;
+    let start = source.position(f.span.start);
+    let end = source.position(f.span.end);
+    FindingOut {
+        rule: &f.rule.id,
+        name: &f.rule.name,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        help: f.help_text(),
+        path: &source.path,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        object: f.object.as_ref(),
+        fix: f.fix.as_ref(),
+        related: f
+            .related
+            .iter()
+            .map(|r| {
+                let src = &report.files[r.file.0].source;
+                let p = src.position(r.span.start);
+                RelatedOut {
+                    path: &src.path,
+                    line: p.line,
+                    column: p.column,
+                    message: &r.message,
+                }
+            })
+            .collect(),
+    }
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let doc = Document {
+        version: 1,
+        tool: Tool {
+            name: "kubectl-wid",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: &report.summary,
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        skipped: report
+            .skipped
+            .iter()
+            .map(|s| SkippedOut {
+                path: &s.path,
+                reason: &s.reason,
+            })
+            .collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| ErrorOut {
+                message: e.to_string(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,72 @@
+use crate::rules::{Context, Finding, Rule};
+
+use super::{CLIENT_ID, PREFIX, USE_LABEL, key_span, pod_phrase, pod_spec_anchor};
+
+/// AZ015: workload identity on the `default` ServiceAccount. Every pod of the namespace that
+/// names no ServiceAccount runs as `default`, so they all get (or could get) this identity.
+pub struct DefaultServiceAccount;
+
+impl Rule for DefaultServiceAccount {
+    fn id(&self) -> &'static str {
+        "AZ015"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        for sa in ctx.model.service_accounts() {
+            if sa.name != Some("default") {
+                continue;
+            }
+            if let Some(span) = sa.annotations.and_then(|a| key_span(a, CLIENT_ID)) {
+                out.push(
+                    Finding::at(
+                        self.id(),
+                        sa,
+                        span,
+                        format!(
+                            "ServiceAccount `{}/default` carries `{CLIENT_ID}`: every pod in `{}` that sets no serviceAccountName can obtain this identity",
+                            sa.namespace, sa.namespace
+                        ),
+                    )
+                    .help("create a dedicated ServiceAccount for the workload and move the annotation there"),
+                );
+            }
+        }
+        for o in ctx.model.workloads() {
+            let Some(pod) = &o.pod else { continue };
+            if pod.service_account.name != "default" {
+                continue;
+            }
+            let opts_in = pod
+                .labels
+                .and_then(|l| l.entry(USE_LABEL))
+                .map(|e| &e.key)
+                .or_else(|| {
+                    pod.annotations.and_then(|a| {
+                        a.entries()
+                            .iter()
+                            .find(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
+                            .map(|e| &e.key)
+                    })
+                });
+            let Some(opt_in) = opts_in else { continue };
+            let (span, how) = match pod.service_account.node {
+                Some(n) => (n.span.clone(), "explicitly"),
+                None => (pod_spec_anchor(o), "because it sets no serviceAccountName"),
+            };
+            out.push(
+                Finding::at(
+                    self.id(),
+                    o,
+                    span,
+                    format!(
+                        "{} uses workload identity with the `default` ServiceAccount ({how}): the identity is shared with every pod of `{}` that names no ServiceAccount",
+                        pod_phrase(o),
+                        o.namespace
+                    ),
+                )
+                .help("create a ServiceAccount for this workload, annotate it with `azure.workload.identity/client-id`, and set `serviceAccountName`")
+                .related(o.file, opt_in.span.clone(), "workload identity requested here"),
+            );
+        }
+    }
+}

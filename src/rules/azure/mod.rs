@@ -1,0 +1,141 @@
+//! Azure / Entra Workload ID rules. Facts: seed `000_3c2b996e278f89d4.txt` and
+//! `shared/research/azure-workload-identity.md` (AWI webhook v1.6.0 behaviour).
+
+pub mod client_id_format;
+pub mod default_service_account;
+pub mod env_shadows_injected;
+pub mod hard_coded_token_path;
+pub mod identity_annotation_on_wrong_object;
+pub mod inject_proxy_sidecar_false;
+pub mod labelled_without_client_id;
+pub mod missing_use_label;
+pub mod misspelled_annotation_key;
+pub mod proxy_sidecar_host_network;
+pub mod proxy_sidecar_port;
+pub mod service_account_not_found;
+pub mod service_account_other_namespace;
+pub mod skip_containers_format;
+pub mod tenant_id_format;
+pub mod token_expiration_range;
+pub mod use_label_value;
+
+use std::ops::Range;
+
+use crate::input::Node;
+use crate::model::{Model, Object};
+
+/// `pkg/webhook/consts.go` @ v1.6.0.
+pub const PREFIX: &str = "azure.workload.identity/";
+pub const USE_LABEL: &str = "azure.workload.identity/use";
+pub const CLIENT_ID: &str = "azure.workload.identity/client-id";
+pub const TENANT_ID: &str = "azure.workload.identity/tenant-id";
+pub const TOKEN_EXPIRATION: &str = "azure.workload.identity/service-account-token-expiration";
+pub const SKIP_CONTAINERS: &str = "azure.workload.identity/skip-containers";
+pub const INJECT_PROXY_SIDECAR: &str = "azure.workload.identity/inject-proxy-sidecar";
+pub const PROXY_SIDECAR_PORT: &str = "azure.workload.identity/proxy-sidecar-port";
+
+/// Every key the webhook reads (the `use-<suffix>` custom-endpoint annotation is matched by prefix).
+pub const KNOWN_KEYS: &[&str] = &[
+    USE_LABEL,
+    CLIENT_ID,
+    TENANT_ID,
+    TOKEN_EXPIRATION,
+    SKIP_CONTAINERS,
+    INJECT_PROXY_SIDECAR,
+    PROXY_SIDECAR_PORT,
+];
+
+/// Pod annotations the webhook reads from the pod (not from the ServiceAccount).
+pub const POD_ANNOTATIONS: &[&str] = &[
+    TOKEN_EXPIRATION,
+    SKIP_CONTAINERS,
+    INJECT_PROXY_SIDECAR,
+    PROXY_SIDECAR_PORT,
+];
+
+/// Env vars the webhook injects into every container (`pkg/webhook/webhook.go`).
+pub const INJECTED_ENV: &[&str] = &[
+    "AZURE_CLIENT_ID",
+    "AZURE_TENANT_ID",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_AUTHORITY_HOST",
+];
+
+/// The ServiceAccount a workload runs as, when the inputs define it in the workload's namespace.
+pub fn service_account_of<'m, 'a>(model: &'m Model<'a>, o: &Object<'a>) -> Option<&'m Object<'a>> {
+    let pod = o.pod.as_ref()?;
+    model.service_account(&o.namespace, &pod.service_account.name)
+}
+
+/// The non-empty `client-id` annotation of a ServiceAccount.
+pub fn client_id_of<'a>(sa: &Object<'a>) -> Option<&'a Node> {
+    sa.annotation(CLIENT_ID)
+        .filter(|n| n.text().is_some_and(|t| !t.trim().is_empty()))
+}
+
+/// Whether a workload is meant to use Azure workload identity: its pod carries the label (any
+/// value), webhook pod annotations, or its ServiceAccount a client id.
+pub fn uses_workload_identity(model: &Model<'_>, o: &Object<'_>) -> bool {
+    let Some(pod) = &o.pod else { return false };
+    pod.label(USE_LABEL).is_some()
+        || pod.annotations.is_some_and(|a| {
+            a.entries()
+                .iter()
+                .any(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
+        })
+        || service_account_of(model, o)
+            .and_then(client_id_of)
+            .is_some()
+}
+
+/// Span of the key `key` in a mapping (a one-line place to point at), if present.
+pub fn key_span(map: &Node, key: &str) -> Option<Range<usize>> {
+    map.entry(key).map(|e| e.key.span.clone())
+}
+
+/// The best one-line place to point at for "the pod template lacks X": its `labels:` key,
+/// else its `metadata:` key, else the `template:` key, else the object's `kind` value.
+pub fn pod_labels_anchor(o: &Object<'_>) -> Range<usize> {
+    let pod = o.pod.as_ref();
+    pod.and_then(|p| p.metadata.and_then(|m| key_span(m, "labels")))
+        .or_else(|| pod.and_then(|p| key_span(p.template, "metadata")))
+        .or_else(|| {
+            let spec = if o.is("CronJob") {
+                o.node.get_path(&["spec", "jobTemplate", "spec"])
+            } else {
+                o.node.get("spec")
+            };
+            spec.and_then(|s| key_span(s, "template"))
+        })
+        .unwrap_or_else(|| {
+            o.node
+                .get("kind")
+                .map_or(o.node.span.clone(), |k| k.span.clone())
+        })
+}
+
+/// The pod spec's `spec:` key (for "the pod sets no X"), else the labels anchor.
+pub fn pod_spec_anchor(o: &Object<'_>) -> Range<usize> {
+    o.pod
+        .as_ref()
+        .and_then(|p| key_span(p.template, "spec"))
+        .unwrap_or_else(|| pod_labels_anchor(o))
+}
+
+/// "Pod ns/name" or "pod template of Deployment ns/name", for messages.
+pub fn pod_phrase(o: &Object<'_>) -> String {
+    if o.is("Pod") {
+        o.display_name()
+    } else {
+        format!("pod template of {}", o.display_name())
+    }
+}
+
+/// Where the pod template's labels live, for help text.
+pub fn pod_labels_path(o: &Object<'_>) -> &'static str {
+    match o.kind {
+        "Pod" => "metadata.labels",
+        "CronJob" => "spec.jobTemplate.spec.template.metadata.labels",
+        _ => "spec.template.metadata.labels",
+    }
+}

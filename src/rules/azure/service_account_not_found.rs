@@ -1,0 +1,74 @@
+use crate::model::values::{closest, is_placeholder};
+use crate::rules::{Context, Finding, Rule};
+
+use super::{PREFIX, USE_LABEL, pod_labels_anchor, pod_phrase};
+
+/// AZ014: a workload-identity pod names a ServiceAccount that no input defines. It may exist
+/// only in the cluster (so a warning), but if it does not, the webhook denies the pod.
+pub struct ServiceAccountNotFound;
+
+impl Rule for ServiceAccountNotFound {
+    fn id(&self) -> &'static str {
+        "AZ014"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        for o in ctx.model.workloads() {
+            let Some(pod) = &o.pod else { continue };
+            let name = pod.service_account.name.as_str();
+            if name == "default"
+                || is_placeholder(name)
+                || is_placeholder(&o.namespace)
+                || ctx.model.service_account(&o.namespace, name).is_some()
+                // Defined in another namespace: AZ013 reports it.
+                || ctx.model.service_accounts_named(name).next().is_some()
+            {
+                continue;
+            }
+            let opts_in = pod.label(USE_LABEL).is_some()
+                || pod.annotations.is_some_and(|a| {
+                    a.entries()
+                        .iter()
+                        .any(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
+                });
+            if !opts_in {
+                continue;
+            }
+            let same_ns: Vec<&str> = ctx
+                .model
+                .service_accounts()
+                .filter(|sa| sa.namespace == o.namespace)
+                .filter_map(|sa| sa.name)
+                .collect();
+            let suggestion = closest(name, same_ns.iter().copied());
+            let span = pod
+                .service_account
+                .node
+                .map_or_else(|| pod_labels_anchor(o), |n| n.span.clone());
+            let mut message = format!(
+                "{} runs as ServiceAccount `{}/{name}`, which no input defines; if it does not exist in the cluster either, the webhook rejects the pod (`serviceaccounts \"{name}\" not found`)",
+                pod_phrase(o),
+                o.namespace
+            );
+            let mut finding_help = format!(
+                "add a ServiceAccount `{name}` in namespace `{}` with `azure.workload.identity/client-id`, or lint together with the files that define it",
+                o.namespace
+            );
+            let mut related = None;
+            if let Some(s) = suggestion {
+                message.push_str(&format!("; did you mean `{s}`?"));
+                finding_help = format!("did you mean `serviceAccountName: {s}`?");
+                related = ctx.model.service_account(&o.namespace, s);
+            }
+            let mut finding = Finding::at(self.id(), o, span, message).help(finding_help);
+            if let Some(sa) = related {
+                let at = sa
+                    .metadata
+                    .and_then(|m| m.get("name"))
+                    .map_or(sa.node.span.clone(), |n| n.span.clone());
+                finding = finding.related(sa.file, at, "similar ServiceAccount defined here");
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use crate::input::{Node, ScalarKind, Style};
+use crate::rules::azure::USE_LABEL;
+use crate::rules::{Context, Finding, Rule};
+
+/// K8S005: a label or annotation value that YAML 1.1 reads as a boolean or number.
+/// `metadata.labels`/`annotations` are `map[string]string`: the API server rejects the object
+/// (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string`).
+pub struct NonStringMetadataValue;
+
+impl Rule for NonStringMetadataValue {
+    fn id(&self) -> &'static str {
+        "K8S005"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        for o in &ctx.model.objects {
+            let pod = o.pod.as_ref();
+            let maps = [
+                ("label", o.labels),
+                ("annotation", o.annotations),
+                ("pod template label", pod.and_then(|p| p.labels)),
+                ("pod template annotation", pod.and_then(|p| p.annotations)),
+            ];
+            for (what, map) in maps {
+                // A Pod's own metadata is also its "pod template": report it once.
+                if what.starts_with("pod template") && o.is("Pod") {
+                    continue;
+                }
+                for entry in map.map(Node::entries).unwrap_or_default() {
+                    let Some(s) = entry.value.scalar() else {
+                        continue;
+                    };
+                    let key = entry.key.text().unwrap_or("");
+                    // AZ002 reports the workload identity label with a more specific message.
+                    if key == USE_LABEL && what.contains("label") {
+                        continue;
+                    }
+                    if matches!(
+                        s.kind,
+                        ScalarKind::Bool(_) | ScalarKind::Int | ScalarKind::Float
+                    ) && s.style == Style::Plain
+                    {
+                        out.push(
+                            Finding::at(
+                                self.id(),
+                                o,
+                                entry.value.span.clone(),
+                                format!(
+                                    "{what} `{key}` has the {} value {}, but Kubernetes requires a string",
+                                    s.kind.type_name(),
+                                    s.text
+                                ),
+                            )
+                            .help(format!("quote the value: `{key}: \"{}\"`", s.text)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

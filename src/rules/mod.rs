@@ -1,0 +1,139 @@
+//! Rules layer: one rule per file, metadata in the catalog, run over the whole model at once.
+
+pub mod azure;
+pub mod catalog;
+pub mod finding;
+pub mod kubernetes;
+
+use rayon::prelude::*;
+
+use crate::model::Model;
+
+pub use catalog::{Provider, RuleMeta, Severity, catalog, lookup};
+pub use finding::{Finding, ObjectRef, Related};
+
+/// What a rule sees: every input at once.
+pub struct Context<'m, 'a> {
+    pub model: &'m Model<'a>,
+}
+
+pub trait Rule: Sync + Send {
+    /// The catalog id (`AZ001`); everything else about the rule is in the catalog.
+    fn id(&self) -> &'static str;
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>);
+}
+
+/// Every rule the binary has. A test checks this list against the catalog both ways.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    &[
+        &kubernetes::yaml_syntax_error::YamlSyntaxError,
+        &kubernetes::duplicate_key::DuplicateKey,
+        &kubernetes::alias_expansion_limit::AliasExpansionLimit,
+        &kubernetes::unrendered_template::UnrenderedTemplate,
+        &kubernetes::non_string_metadata_value::NonStringMetadataValue,
+        &azure::missing_use_label::MissingUseLabel,
+        &azure::use_label_value::UseLabelValue,
+        &azure::client_id_format::ClientIdFormat,
+        &azure::tenant_id_format::TenantIdFormat,
+        &azure::identity_annotation_on_wrong_object::IdentityAnnotationOnWrongObject,
+        &azure::misspelled_annotation_key::MisspelledAnnotationKey,
+        &azure::labelled_without_client_id::LabelledWithoutClientId,
+        &azure::token_expiration_range::TokenExpirationRange,
+        &azure::skip_containers_format::SkipContainersFormat,
+        &azure::proxy_sidecar_host_network::ProxySidecarHostNetwork,
+        &azure::inject_proxy_sidecar_false::InjectProxySidecarFalse,
+        &azure::proxy_sidecar_port::ProxySidecarPort,
+        &azure::service_account_other_namespace::ServiceAccountOtherNamespace,
+        &azure::service_account_not_found::ServiceAccountNotFound,
+        &azure::default_service_account::DefaultServiceAccount,
+        &azure::env_shadows_injected::EnvShadowsInjected,
+        &azure::hard_coded_token_path::HardCodedTokenPath,
+    ]
+}
+
+/// Which rules run: `select` (empty = all) minus `ignore`, each matching an id, a name,
+/// a provider or an id prefix (`AZ`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn matches(pattern: &str, meta: &RuleMeta) -> bool {
+        pattern.eq_ignore_ascii_case(&meta.id)
+            || pattern.eq_ignore_ascii_case(&meta.name)
+            || pattern.eq_ignore_ascii_case(meta.provider.as_str())
+            || (pattern.len() < meta.id.len()
+                && meta
+                    .id
+                    .to_ascii_uppercase()
+                    .starts_with(&pattern.to_ascii_uppercase()))
+    }
+
+    pub fn enabled(&self, meta: &RuleMeta) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| Self::matches(p, meta)))
+            && !self.ignore.iter().any(|p| Self::matches(p, meta))
+    }
+
+    /// Patterns that match no rule at all (a usage error: a typo would silently disable nothing).
+    pub fn unknown_patterns(&self) -> Vec<&str> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|p| !catalog().iter().any(|m| Self::matches(p, m)))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// Runs the selected rules in parallel and returns their findings in a deterministic order.
+pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
+    let ctx = Context { model };
+    let mut findings: Vec<Finding> = registry()
+        .par_iter()
+        .filter(|r| lookup(r.id()).is_some_and(|m| selection.enabled(m)))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check(&ctx, &mut out);
+            out
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        let pa = &model.source(a.file).path;
+        let pb = &model.source(b.file).path;
+        (pa, a.span.start, a.span.end, &a.rule.id, &a.message).cmp(&(
+            pb,
+            b.span.start,
+            b.span.end,
+            &b.rule.id,
+            &b.message,
+        ))
+    });
+    findings.dedup_by(|a, b| {
+        a.rule.id == b.rule.id && a.file == b.file && a.span == b.span && a.message == b.message
+    });
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_and_catalog_match() {
+        let ids: Vec<&str> = registry().iter().map(|r| r.id()).collect();
+        for meta in catalog() {
+            assert!(
+                ids.contains(&meta.id.as_str()),
+                "{} has no rule logic",
+                meta.id
+            );
+        }
+        for id in &ids {
+            assert!(lookup(id).is_some(), "{id} has no catalog entry");
+        }
+        let unique: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "a rule is registered twice");
+    }
+}
