@@ -4,13 +4,25 @@
 use std::collections::HashMap;
 
 use crate::input::load::LoadedFile;
-use crate::input::{FileId, SourceFile};
+use crate::input::{FileId, Node, SourceFile};
 
 use super::object::{Object, ObjectId, object_nodes};
+
+/// A parsed document of any shape: cloud-side inputs (IAM policies, `az` JSON, ARM templates)
+/// are recognised by content from these, not only Kubernetes objects.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentRef<'a> {
+    pub file: FileId,
+    /// Stream index within the file.
+    pub index: usize,
+    pub root: &'a Node,
+}
 
 #[derive(Debug)]
 pub struct Model<'a> {
     pub files: &'a [LoadedFile],
+    /// Every parsed document of every file, in input order.
+    pub documents: Vec<DocumentRef<'a>>,
     pub objects: Vec<Object<'a>>,
     /// Documents that parsed but are not Kubernetes objects (no `apiVersion`/`kind`).
     pub non_objects: usize,
@@ -22,9 +34,15 @@ pub struct Model<'a> {
 impl<'a> Model<'a> {
     pub fn build(files: &'a [LoadedFile], default_namespace: &str) -> Self {
         let mut objects = Vec::new();
+        let mut documents = Vec::new();
         let mut non_objects = 0;
         for (i, file) in files.iter().enumerate() {
             for doc in &file.parsed.documents {
+                documents.push(DocumentRef {
+                    file: FileId(i),
+                    index: doc.index,
+                    root: &doc.root,
+                });
                 for node in object_nodes(&doc.root) {
                     let id = ObjectId(objects.len());
                     match Object::from_node(id, FileId(i), doc.index, node, default_namespace) {
@@ -36,6 +54,7 @@ impl<'a> Model<'a> {
         }
         let mut model = Self {
             files,
+            documents,
             objects,
             non_objects,
             service_accounts: HashMap::new(),

@@ -5,6 +5,6 @@ pub mod object;
 pub mod pod;
 pub mod values;
 
-pub use index::Model;
+pub use index::{DocumentRef, Model};
 pub use object::{Object, ObjectId};
 pub use pod::{Container, PodTemplate, ServiceAccountRef};

@@ -122,6 +122,19 @@ impl<'a> PodTemplate<'a> {
 }
 
 impl<'a> Container<'a> {
+    /// "container `api`", "init container `migrate`", for messages.
+    pub fn describe(&self) -> String {
+        let kind = match self.list {
+            "initContainers" => "init container",
+            "ephemeralContainers" => "ephemeral container",
+            _ => "container",
+        };
+        self.name.map_or_else(
+            || format!("an unnamed entry of {}", self.list),
+            |n| format!("{kind} `{n}`"),
+        )
+    }
+
     /// `env` entries as (name, entry node).
     pub fn env(&self) -> impl Iterator<Item = (&'a str, &'a Node)> + 'a {
         self.node

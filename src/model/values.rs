@@ -29,6 +29,34 @@ pub fn is_placeholder(s: &str) -> bool {
         || t.contains("your-")
 }
 
+/// Go's `strconv.ParseInt(s, 10, bits)`, which the webhooks use: an optional sign and ASCII
+/// digits, nothing else (no spaces, no `_`, no `0x`). The error is Go's text (`invalid syntax`
+/// or `value out of range`).
+pub fn go_parse_int(s: &str, bits: u32) -> Result<i64, &'static str> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("invalid syntax");
+    }
+    let v: i128 = digits.parse().map_err(|_| "value out of range")?;
+    let v = if s.starts_with('-') { -v } else { v };
+    let max = (1i128 << (bits - 1)) - 1;
+    if v > max || v < -max - 1 {
+        return Err("value out of range");
+    }
+    i64::try_from(v).map_err(|_| "value out of range")
+}
+
+/// `7d8cdf74-xxxx-xxxx-xxxx-274d963d358b`: a GUID redacted for documentation, a placeholder.
+pub fn is_redacted_guid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().any(|c| matches!(c, b'x' | b'X'))
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit() || matches!(c, b'x' | b'X'),
+        })
+}
+
 /// Levenshtein distance, for "did you mean" hints.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::levenshtein(a, b)

@@ -1,6 +1,7 @@
+use crate::rules::azure::pod_opt_in;
 use crate::rules::{Context, Finding, Rule};
 
-use super::{CLIENT_ID, PREFIX, USE_LABEL, key_span, pod_phrase, pod_spec_anchor};
+use super::{CLIENT_ID, key_span, pod_phrase, pod_spec_anchor};
 
 /// AZ015: workload identity on the `default` ServiceAccount. Every pod of the namespace that
 /// names no ServiceAccount runs as `default`, so they all get (or could get) this identity.
@@ -36,18 +37,7 @@ impl Rule for DefaultServiceAccount {
             if pod.service_account.name != "default" {
                 continue;
             }
-            let opts_in = pod
-                .labels
-                .and_then(|l| l.entry(USE_LABEL))
-                .map(|e| &e.key)
-                .or_else(|| {
-                    pod.annotations.and_then(|a| {
-                        a.entries()
-                            .iter()
-                            .find(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
-                            .map(|e| &e.key)
-                    })
-                });
+            let opts_in = pod_opt_in(pod);
             let Some(opt_in) = opts_in else { continue };
             let (span, how) = match pod.service_account.node {
                 Some(n) => (n.span.clone(), "explicitly"),

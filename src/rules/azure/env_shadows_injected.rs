@@ -1,10 +1,10 @@
 use crate::input::{Node, ScalarKind};
-use crate::model::Container;
+use crate::rules::azure::skipped_containers;
 use crate::rules::{Context, Finding, Rule};
 
 use super::{
-    CLIENT_ID, INJECTED_ENV, SKIP_CONTAINERS, TENANT_ID, client_id_of, key_span, pod_phrase,
-    service_account_of, uses_workload_identity,
+    CLIENT_ID, INJECTED_ENV, TENANT_ID, client_id_of, key_span, pod_phrase, service_account_of,
+    uses_workload_identity,
 };
 
 /// AZ016: a container of a workload-identity pod that sets one of the variables the webhook
@@ -23,12 +23,7 @@ impl Rule for EnvShadowsInjected {
             if !uses_workload_identity(ctx.model, o) {
                 continue;
             }
-            // `strings.Split(v, ";")` + TrimSpace, as the webhook reads it.
-            let skipped: Vec<&str> = pod
-                .annotation(SKIP_CONTAINERS)
-                .and_then(Node::text)
-                .map(|t| t.split(';').map(str::trim).collect())
-                .unwrap_or_default();
+            let skipped = skipped_containers(pod);
             let sa = service_account_of(ctx.model, o);
             let sa_name = &pod.service_account.name;
 
@@ -37,7 +32,7 @@ impl Rule for EnvShadowsInjected {
                 if c.name.is_some_and(|n| skipped.contains(&n)) {
                     continue;
                 }
-                let who = describe(&c);
+                let who = c.describe();
                 for (name, entry) in c.env() {
                     if !INJECTED_ENV.contains(&name) {
                         continue;
@@ -156,17 +151,4 @@ fn origin(entry: &Node) -> &'static str {
         Some(s) if s.kind == ScalarKind::Null || s.text.trim().is_empty() => EMPTY,
         Some(_) => "",
     }
-}
-
-/// "container `api`", "init container `migrate`", for messages.
-fn describe(c: &Container<'_>) -> String {
-    let kind = match c.list {
-        "initContainers" => "init container",
-        "ephemeralContainers" => "ephemeral container",
-        _ => "container",
-    };
-    c.name.map_or_else(
-        || format!("an unnamed entry of {}", c.list),
-        |n| format!("{kind} `{n}`"),
-    )
 }

@@ -1,8 +1,9 @@
 use crate::input::{Node, Value};
 use crate::model::{Container, Object};
+use crate::rules::azure::skipped_containers;
 use crate::rules::{Context, Finding, Rule};
 
-use super::{SKIP_CONTAINERS, pod_phrase, uses_workload_identity};
+use super::{pod_phrase, uses_workload_identity};
 
 /// Token file paths the webhook has used, matched without the leading `/var` (`/run` is the
 /// same directory in most images): (path, webhook versions).
@@ -44,11 +45,7 @@ impl Rule for HardCodedTokenPath {
             if !uses_workload_identity(ctx.model, o) {
                 continue;
             }
-            let skipped: Vec<&str> = pod
-                .annotation(SKIP_CONTAINERS)
-                .and_then(Node::text)
-                .map(|t| t.split(';').map(str::trim).collect())
-                .unwrap_or_default();
+            let skipped = skipped_containers(pod);
 
             let source = ctx.model.source(o.file).text.as_str();
             for c in pod.containers() {
@@ -91,7 +88,7 @@ impl HardCodedTokenPath {
                 collect_scalars(value, &mut scalars);
             }
         }
-        let who = describe(&c);
+        let who = c.describe();
         for node in scalars {
             let Some(text) = node.text() else { continue };
             let Some((path, versions)) = TOKEN_PATHS.iter().find(|(p, _)| text.contains(p)) else {
@@ -133,7 +130,7 @@ impl HardCodedTokenPath {
 
     /// A container mount at the directory where the webhook mounts the token.
     fn mount_paths(&self, o: &Object<'_>, c: Container<'_>, out: &mut Vec<Finding>) {
-        let who = describe(&c);
+        let who = c.describe();
         for m in c
             .node
             .get("volumeMounts")
@@ -237,17 +234,4 @@ fn collect_scalars<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
         Value::Seq(items) => items.iter().for_each(|n| collect_scalars(n, out)),
         Value::Map(entries) => entries.iter().for_each(|e| collect_scalars(&e.value, out)),
     }
-}
-
-/// "container `api`", "init container `migrate`", for messages.
-fn describe(c: &Container<'_>) -> String {
-    let kind = match c.list {
-        "initContainers" => "init container",
-        "ephemeralContainers" => "ephemeral container",
-        _ => "container",
-    };
-    c.name.map_or_else(
-        || format!("an unnamed entry of {}", c.list),
-        |n| format!("{kind} `{n}`"),
-    )
 }

@@ -4,6 +4,7 @@
 pub mod client_id_format;
 pub mod default_service_account;
 pub mod env_shadows_injected;
+pub mod guid_value;
 pub mod hard_coded_token_path;
 pub mod identity_annotation_on_wrong_object;
 pub mod inject_proxy_sidecar_false;
@@ -21,8 +22,8 @@ pub mod use_label_value;
 
 use std::ops::Range;
 
-use crate::input::Node;
-use crate::model::{Model, Object};
+use crate::input::{Entry, Node, Style};
+use crate::model::{Model, Object, PodTemplate};
 
 /// `pkg/webhook/consts.go` @ v1.6.0.
 pub const PREFIX: &str = "azure.workload.identity/";
@@ -77,12 +78,7 @@ pub fn client_id_of<'a>(sa: &Object<'a>) -> Option<&'a Node> {
 /// value), webhook pod annotations, or its ServiceAccount a client id.
 pub fn uses_workload_identity(model: &Model<'_>, o: &Object<'_>) -> bool {
     let Some(pod) = &o.pod else { return false };
-    pod.label(USE_LABEL).is_some()
-        || pod.annotations.is_some_and(|a| {
-            a.entries()
-                .iter()
-                .any(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
-        })
+    pod_opt_in(pod).is_some()
         || service_account_of(model, o)
             .and_then(client_id_of)
             .is_some()
@@ -138,4 +134,54 @@ pub fn pod_labels_path(o: &Object<'_>) -> &'static str {
         "CronJob" => "spec.jobTemplate.spec.template.metadata.labels",
         _ => "spec.template.metadata.labels",
     }
+}
+
+/// The value of an entry as a one-line place to point at: the value; the key when the value is
+/// an empty (zero-width) null; the `|`/`>` indicator of a block scalar (which spans lines).
+pub fn value_span(text: &str, e: &Entry) -> Range<usize> {
+    let value = &e.value.span;
+    if value.is_empty() {
+        return e.key.span.clone();
+    }
+    if e.value
+        .scalar()
+        .is_some_and(|s| matches!(s.style, Style::Literal | Style::Folded))
+    {
+        let between = text.get(e.key.span.end..value.start).unwrap_or("");
+        return match between.find(['|', '>']) {
+            Some(i) => {
+                let start = e.key.span.end + i;
+                let len = between[i..]
+                    .find(|c: char| c.is_whitespace() || c == '#')
+                    .unwrap_or(between.len() - i);
+                start..start + len
+            }
+            None => e.key.span.clone(),
+        };
+    }
+    value.clone()
+}
+
+/// Container names in `skip-containers`, split as the webhook does (`strings.Split(v, ";")`
+/// and `TrimSpace`).
+pub fn skipped_containers<'a>(pod: &PodTemplate<'a>) -> Vec<&'a str> {
+    pod.annotation(SKIP_CONTAINERS)
+        .and_then(Node::text)
+        .map(|t| t.split(';').map(str::trim).collect())
+        .unwrap_or_default()
+}
+
+/// The pod's own opt-in: the `use` label, or any `azure.workload.identity/*` pod annotation.
+/// Returns the key node that opts in (to point at).
+pub fn pod_opt_in<'a>(pod: &PodTemplate<'a>) -> Option<&'a Node> {
+    pod.labels
+        .and_then(|l| l.entry(USE_LABEL))
+        .or_else(|| {
+            pod.annotations.and_then(|a| {
+                a.entries()
+                    .iter()
+                    .find(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
+            })
+        })
+        .map(|e| &e.key)
 }

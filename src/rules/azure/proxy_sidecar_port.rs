@@ -1,3 +1,4 @@
+use crate::model::values::go_parse_int;
 use std::ops::Range;
 
 use crate::input::{FileId, ScalarKind, Style};
@@ -113,7 +114,7 @@ impl Rule for ProxySidecarPort {
             let Some((c, port_span)) = colliding(pod.containers(), port) else {
                 continue;
             };
-            let who = describe(&c);
+            let who = c.describe();
             let runs_proxy = c.node.get_str("image").is_some_and(|i| {
                 i.contains("workload-identity/proxy:") || i.ends_with("workload-identity/proxy")
             });
@@ -203,33 +204,4 @@ fn free_port<'a>(containers: impl Iterator<Item = Container<'a>>, from: i64) -> 
     (from..65535)
         .find(|p| !used.contains(p))
         .unwrap_or(DEFAULT_PORT)
-}
-
-/// Go's `strconv.ParseInt(s, 10, bits)`: an optional sign and ASCII digits, nothing else (no
-/// spaces, no `_`, no `0x`). The error is Go's (`invalid syntax` or `value out of range`).
-fn go_parse_int(s: &str, bits: u32) -> Result<i64, &'static str> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("invalid syntax");
-    }
-    let v: i128 = digits.parse().map_err(|_| "value out of range")?;
-    let v = if s.starts_with('-') { -v } else { v };
-    let max = (1i128 << (bits - 1)) - 1;
-    if v > max || v < -max - 1 {
-        return Err("value out of range");
-    }
-    i64::try_from(v).map_err(|_| "value out of range")
-}
-
-/// "container `api`", "init container `migrate`", for messages.
-fn describe(c: &Container<'_>) -> String {
-    let kind = match c.list {
-        "initContainers" => "init container",
-        "ephemeralContainers" => "ephemeral container",
-        _ => "container",
-    };
-    c.name.map_or_else(
-        || format!("an unnamed entry of {}", c.list),
-        |n| format!("{kind} `{n}`"),
-    )
 }

@@ -1,7 +1,8 @@
 use crate::model::values::{closest, is_placeholder};
+use crate::rules::azure::pod_opt_in;
 use crate::rules::{Context, Finding, Rule};
 
-use super::{PREFIX, USE_LABEL, pod_labels_anchor, pod_phrase};
+use super::{pod_labels_anchor, pod_phrase};
 
 /// AZ014: a workload-identity pod names a ServiceAccount that no input defines. It may exist
 /// only in the cluster (so a warning), but if it does not, the webhook denies the pod.
@@ -25,12 +26,7 @@ impl Rule for ServiceAccountNotFound {
             {
                 continue;
             }
-            let opts_in = pod.label(USE_LABEL).is_some()
-                || pod.annotations.is_some_and(|a| {
-                    a.entries()
-                        .iter()
-                        .any(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
-                });
+            let opts_in = pod_opt_in(pod).is_some();
             if !opts_in {
                 continue;
             }

@@ -1,7 +1,8 @@
 use crate::model::values::is_placeholder;
+use crate::rules::azure::pod_opt_in;
 use crate::rules::{Context, Finding, Rule};
 
-use super::{PREFIX, USE_LABEL, client_id_of, pod_labels_anchor, pod_phrase};
+use super::{client_id_of, pod_labels_anchor, pod_phrase};
 
 /// AZ013: the pod's ServiceAccount is defined in the inputs, but only in other namespaces.
 /// A pod can only run as a ServiceAccount of its own namespace; the webhook looks it up there
@@ -28,12 +29,7 @@ impl Rule for ServiceAccountOtherNamespace {
             if elsewhere.is_empty() {
                 continue;
             }
-            let pod_opts_in = pod.label(USE_LABEL).is_some()
-                || pod.annotations.is_some_and(|a| {
-                    a.entries()
-                        .iter()
-                        .any(|e| e.key.text().is_some_and(|k| k.starts_with(PREFIX)))
-                });
+            let pod_opts_in = pod_opt_in(pod).is_some();
             if !pod_opts_in && !elsewhere.iter().any(|sa| client_id_of(sa).is_some()) {
                 continue;
             }

@@ -1,10 +1,10 @@
-use std::ops::Range;
+use crate::rules::azure::value_span;
 
-use crate::input::{Entry, ScalarKind, Style};
-use crate::model::values::{is_guid, is_placeholder};
+use crate::input::Style;
 use crate::rules::{Context, Finding, Rule};
 
 use super::TENANT_ID;
+use super::guid_value::{GuidValue, classify};
 
 /// AZ004: `azure.workload.identity/tenant-id` on a ServiceAccount whose value is not a GUID.
 /// The webhook prefers the annotation over its own tenant whenever the key is present, even if
@@ -30,9 +30,22 @@ impl Rule for TenantIdFormat {
                 .scalar()
                 .is_some_and(|s| matches!(s.style, Style::Literal | Style::Folded));
             let what = format!("`{TENANT_ID}` of {}", sa.display_name());
-            let (message, help) = match classify(e) {
-                Value::Fine => continue,
-                Value::Empty => (
+            let (message, help) = match classify(e, is_domain) {
+                // Not meaningful for a tenant: report them as any other non-GUID text.
+                GuidValue::ResourceId { .. } => (
+                    format!(
+                        "{what} is a resource id, not a tenant id (a GUID): the token request fails (AADSTS90002)"
+                    ),
+                    format!(
+                        "set the identity's tenant id ({lookup}), or delete the annotation to use the cluster's tenant"
+                    ),
+                ),
+                GuidValue::Undashed(dashed) => (
+                    format!("{what} is a GUID without dashes; Entra expects the dashed form"),
+                    format!("write `{TENANT_ID}: \"{dashed}\"`"),
+                ),
+                GuidValue::Fine => continue,
+                GuidValue::Empty => (
                     format!(
                         "{what} is empty: the annotation still overrides the webhook's tenant, so no AZURE_TENANT_ID \
                          is injected (since v1.5.1) and the Azure SDK finds no tenant"
@@ -41,15 +54,15 @@ impl Rule for TenantIdFormat {
                         "set the identity's tenant id ({lookup}), or delete the annotation to use the cluster's tenant"
                     ),
                 ),
-                Value::NotString { type_name, text } => (
+                GuidValue::NotString { type_name, text } => (
                     format!(
-                        "{what} is the {type_name} {text}, not a tenant id (a GUID such as 00000000-0000-0000-0000-000000000000)"
+                        "{what} is the {type_name} {text}, not a tenant id (a GUID such as 00000000-0000-0000-0000-000000000000); a non-string annotation is rejected by the API server"
                     ),
                     format!(
                         "set the tenant id as a quoted string ({lookup}), or delete the annotation"
                     ),
                 ),
-                Value::Whitespace(trimmed) if block => (
+                GuidValue::Whitespace(trimmed) if block => (
                     format!(
                         "{what} is a block scalar, which keeps its trailing newline: the webhook copies \
                          \"{trimmed}\\n\" verbatim into AZURE_TENANT_ID and the token request fails \
@@ -57,14 +70,14 @@ impl Rule for TenantIdFormat {
                     ),
                     format!("write it on one line, quoted: `{TENANT_ID}: \"{trimmed}\"`"),
                 ),
-                Value::Whitespace(trimmed) => (
+                GuidValue::Whitespace(trimmed) => (
                     format!(
                         "{what} has whitespace around the GUID: the webhook copies it verbatim into AZURE_TENANT_ID and \
                          the token request fails (the SDK rejects the tenant id, or Entra answers AADSTS90002)"
                     ),
                     format!("remove the whitespace: `{TENANT_ID}: \"{trimmed}\"`"),
                 ),
-                Value::Other(text) => (
+                GuidValue::Other(text) => (
                     format!(
                         "{what} is `{}`, not a tenant id (a GUID): the webhook injects it as AZURE_TENANT_ID and \
                          the token request fails (the SDK rejects the tenant id, or Entra answers \
@@ -81,62 +94,6 @@ impl Rule for TenantIdFormat {
     }
 }
 
-enum Value<'a> {
-    Fine,
-    Empty,
-    NotString {
-        type_name: &'static str,
-        text: &'a str,
-    },
-    Whitespace(&'a str),
-    Other(&'a str),
-}
-
-fn classify(e: &Entry) -> Value<'_> {
-    let Some(s) = e.value.scalar() else {
-        return Value::NotString {
-            type_name: if e.value.is_map() { "mapping" } else { "list" },
-            text: if e.value.is_map() { "{…}" } else { "[…]" },
-        };
-    };
-    let text = s.text.as_str();
-    match s.kind {
-        ScalarKind::Null => return Value::Empty,
-        ScalarKind::String => {}
-        kind => {
-            return Value::NotString {
-                type_name: kind.type_name(),
-                text,
-            };
-        }
-    }
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        Value::Empty
-    } else if is_guid(text)
-        || is_placeholder(trimmed)
-        || is_redacted_guid(trimmed)
-        || is_domain(text)
-    {
-        Value::Fine
-    } else if is_guid(trimmed) {
-        Value::Whitespace(trimmed)
-    } else {
-        Value::Other(text)
-    }
-}
-
-/// `5a02a20e-xxxx-xxxx-xxxx-0ad5b634c5d8`: a GUID redacted for documentation, a placeholder.
-fn is_redacted_guid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().any(|c| matches!(c, b'x' | b'X'))
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit() || matches!(c, b'x' | b'X'),
-        })
-}
-
 /// A verified domain of the tenant (`contoso.onmicrosoft.com`): Entra accepts it in place of the id.
 fn is_domain(s: &str) -> bool {
     let labels: Vec<&str> = s.split('.').collect();
@@ -150,30 +107,4 @@ fn is_domain(s: &str) -> bool {
         && labels
             .last()
             .is_some_and(|l| l.len() >= 2 && l.bytes().all(|b| b.is_ascii_alphabetic()))
-}
-
-/// The value; the key when the value is an empty (zero-width) null; the `|`/`>` indicator of
-/// a block scalar (whose content spans several lines).
-fn value_span(text: &str, e: &Entry) -> Range<usize> {
-    let value = &e.value.span;
-    if value.is_empty() {
-        return e.key.span.clone();
-    }
-    if e.value
-        .scalar()
-        .is_some_and(|s| matches!(s.style, Style::Literal | Style::Folded))
-    {
-        let between = text.get(e.key.span.end..value.start).unwrap_or("");
-        return match between.find(['|', '>']) {
-            Some(i) => {
-                let start = e.key.span.end + i;
-                let len = between[i..]
-                    .find(|c: char| c.is_whitespace() || c == '#')
-                    .unwrap_or(between.len() - i);
-                start..start + len
-            }
-            None => e.key.span.clone(),
-        };
-    }
-    value.clone()
 }

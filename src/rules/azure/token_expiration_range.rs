@@ -1,5 +1,6 @@
 use crate::input::{Node, ScalarKind, Style};
 use crate::model::Object;
+use crate::model::values::go_parse_int;
 use crate::model::values::is_placeholder;
 use crate::rules::{Context, Finding, Rule};
 
@@ -201,22 +202,6 @@ impl<'a> Problem<'a> {
 
 /// Go's `strconv.ErrRange` text.
 const RANGE: &str = "value out of range";
-
-/// Go's `strconv.ParseInt(s, 10, bits)`: an optional sign and ASCII digits, nothing else (no
-/// spaces, no `_`, no `0x`). The error is Go's (`invalid syntax` or `value out of range`).
-fn go_parse_int(s: &str, bits: u32) -> Result<i64, &'static str> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("invalid syntax");
-    }
-    let v: i128 = digits.parse().map_err(|_| "value out of range")?;
-    let v = if s.starts_with('-') { -v } else { v };
-    let max = (1i128 << (bits - 1)) - 1;
-    if v > max || v < -max - 1 {
-        return Err("value out of range");
-    }
-    i64::try_from(v).map_err(|_| "value out of range")
-}
 
 /// What a human probably meant by an unparsable value, in seconds: ` 3600 ` (spaces),
 /// `1e4` / `3600.0` (floats), `1h`, `90m`, `3600s`, `1h30m`, `1d` (durations).

@@ -1,5 +1,5 @@
 use crate::input::{Node, ScalarKind, Style};
-use crate::rules::azure::USE_LABEL;
+use crate::rules::azure::{CLIENT_ID, TENANT_ID, USE_LABEL};
 use crate::rules::{Context, Finding, Rule};
 
 /// K8S005: a label or annotation value that YAML 1.1 reads as a boolean or number.
@@ -33,6 +33,13 @@ impl Rule for NonStringMetadataValue {
                     let key = entry.key.text().unwrap_or("");
                     // AZ002 reports the workload identity label with a more specific message.
                     if key == USE_LABEL && what.contains("label") {
+                        continue;
+                    }
+                    // AZ003/AZ004 report non-string client and tenant ids of ServiceAccounts.
+                    if o.is("ServiceAccount")
+                        && what == "annotation"
+                        && (key == CLIENT_ID || key == TENANT_ID)
+                    {
                         continue;
                     }
                     if matches!(
