@@ -26,9 +26,9 @@ fn readme_names_the_two_commands_ci_runs() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     let ci = std::fs::read_to_string(".ci/run").unwrap();
     assert!(readme.contains("cargo run --release -- lint examples/"));
-    assert!(readme.contains("cargo test --locked"));
+    assert!(readme.contains("\nscripts/test\n"));
     assert!(
-        ci.lines().any(|l| l.trim() == "cargo test --locked"),
+        ci.lines().any(|l| l.trim() == "scripts/test"),
         ".ci/run must call the README's test command"
     );
 }
