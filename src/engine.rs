@@ -9,6 +9,11 @@ pub struct Options {
     /// Namespace for objects without `metadata.namespace`.
     pub namespace: String,
     pub selection: Selection,
+    /// OIDC issuer URLs of the target cluster(s) (`--issuer`, config file): FIC issuers must
+    /// equal one of them byte for byte. Empty: issuer checks are limited to the format.
+    pub issuers: Vec<String>,
+    /// Custom rules, severity overrides, suppressions, `--index-root` (see `crate::suppress`).
+    pub policy: crate::suppress::Policy,
 }
 
 impl Default for Options {
@@ -16,6 +21,8 @@ impl Default for Options {
         Self {
             namespace: "default".into(),
             selection: Selection::default(),
+            issuers: Vec::new(),
+            policy: crate::suppress::Policy::default(),
         }
     }
 }
@@ -25,16 +32,22 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub documents: usize,
     pub objects: usize,
+    /// Indices of config exemptions (`Policy::exemptions`) that matched no finding.
+    pub unused_exemptions: Vec<usize>,
 }
 
 /// Builds the cross-file model over all inputs at once and runs the selected rules.
 pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
-    let model = Model::build(&inputs.files, &options.namespace);
+    let mut model = Model::build(&inputs.files, &options.namespace);
+    model.cluster_issuers = options.issuers.clone();
     let findings = rules::run(&model, &options.selection);
+    let (findings, unused_exemptions) =
+        crate::suppress::finish(&model, findings, &options.selection, &options.policy);
     Outcome {
         findings,
         documents: model.document_count(),
         objects: model.objects.len(),
+        unused_exemptions,
     }
 }
 

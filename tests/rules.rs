@@ -9,23 +9,47 @@ use kubectl_wid::engine::{self, Options};
 use kubectl_wid::report::{Report, human};
 use kubectl_wid::rules::{Selection, catalog};
 
-fn fixture_files(id: &str) -> Vec<(String, String)> {
+/// One fixture case: a file, or a directory (`bad-terraform/`) whose files are linted together
+/// (cross-file rules: a credential in `.tf` and its ServiceAccount in `.yaml`).
+fn fixture_files(id: &str) -> Vec<(String, Vec<(String, String)>)> {
     let dir = Path::new("tests/fixtures").join(id);
-    let mut files: Vec<(String, String)> = fs::read_dir(&dir)
+    let read = |p: &Path| {
+        let path = p.to_string_lossy().replace('\\', "/");
+        (path, fs::read_to_string(p).unwrap())
+    };
+    let mut cases: Vec<(String, Vec<(String, String)>)> = fs::read_dir(&dir)
         .unwrap_or_else(|_| panic!("{id}: missing fixture directory {}", dir.display()))
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file())
         .map(|p| {
-            let path = p.to_string_lossy().replace('\\', "/");
-            (path, fs::read_to_string(&p).unwrap())
+            let name = p.to_string_lossy().replace('\\', "/");
+            if p.is_dir() {
+                let mut files: Vec<_> = fs::read_dir(&p)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|f| f.is_file())
+                    .map(|f| read(&f))
+                    .collect();
+                files.sort();
+                (name, files)
+            } else {
+                (name, vec![read(&p)])
+            }
         })
         .collect();
-    files.sort();
-    files
+    cases.sort();
+    cases
 }
 
 fn render(path: &str, text: &str, options: &Options) -> (Vec<String>, String) {
-    let (inputs, outcome) = engine::lint_texts(&[(path, text)], options);
+    render_all(&[(path.to_string(), text.to_string())], options)
+}
+
+fn render_all(files: &[(String, String)], options: &Options) -> (Vec<String>, String) {
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let (inputs, outcome) = engine::lint_texts(&texts, options);
     let report = Report::new(
         &inputs.files,
         &outcome.findings,
@@ -66,8 +90,8 @@ fn every_rule_has_failing_and_passing_fixtures_and_snapshots() {
             continue;
         }
         let all = Options::default();
-        for (path, text) in bad {
-            let (ids, out) = render(path, text, &all);
+        for (path, files) in bad {
+            let (ids, out) = render_all(files, &all);
             if !ids.iter().any(|i| i == id) {
                 failures.push(format!(
                     "{id}: {path} does not produce {id}; got {ids:?}\n{out}"
@@ -81,7 +105,7 @@ fn every_rule_has_failing_and_passing_fixtures_and_snapshots() {
                 },
                 ..Options::default()
             };
-            let (_, out) = render(path, text, &only);
+            let (_, out) = render_all(files, &only);
             let name = Path::new(path)
                 .file_name()
                 .unwrap()
@@ -97,8 +121,8 @@ fn every_rule_has_failing_and_passing_fixtures_and_snapshots() {
                 ));
             }
         }
-        for (path, text) in good {
-            let (ids, out) = render(path, text, &all);
+        for (path, files) in good {
+            let (ids, out) = render_all(files, &all);
             if ids.iter().any(|i| i == id) {
                 failures.push(format!("{id}: {path} must not produce {id}\n{out}"));
             }
@@ -112,7 +136,16 @@ fn catalog_examples_bad_fires_good_is_clean() {
     let mut failures = Vec::new();
     for meta in catalog() {
         let id = meta.id.as_str();
-        let path = format!("{id}-example.yaml");
+        // Terraform rules' examples are HCL, and so are examples that start with a block.
+        let hcl = ["resource \"", "data \"", "locals {", "variable \""]
+            .iter()
+            .any(|b| meta.example.bad.trim_start().starts_with(b));
+        let ext = if meta.provider.as_str() == "terraform" || hcl {
+            "tf"
+        } else {
+            "yaml"
+        };
+        let path = format!("{id}-example.{ext}");
         let (ids, out) = render(&path, &meta.example.bad, &Options::default());
         if !ids.iter().any(|i| i == id) {
             failures.push(format!(

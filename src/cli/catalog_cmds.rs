@@ -23,6 +23,7 @@ pub struct RulesArgs {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// Rule id (AZ001) or name (missing-use-label)
+    #[arg(value_parser = super::tooling::RuleIdParser, hide_possible_values = true)]
     pub rule: String,
 }
 

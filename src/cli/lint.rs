@@ -1,20 +1,14 @@
-use std::io::{Read, Write};
+use std::io::Read;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use crate::engine;
 use crate::input::load::{self, InputPath};
-use crate::report::{self, Report};
-use crate::rules::{Selection, Severity};
+use crate::report::Report;
+use crate::rules::Severity;
 
 use super::{ColorChoice, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Human,
-    Json,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -37,19 +31,18 @@ impl FailOn {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Files and directories to lint (directories recursively, .yaml/.yml/.json, honouring
-    /// .gitignore); `-` reads stdin
-    #[arg(default_value = ".")]
+    /// Files and directories to lint (directories recursively, .yaml/.yml/.json/.tf, honouring
+    /// .gitignore); `-` reads stdin [default: `.`, none with --cluster]
     pub paths: Vec<String>,
-    /// Output format
-    #[arg(short = 'o', long = "output", value_enum, default_value = "human")]
-    pub output: OutputFormat,
-    /// Exit with 1 when a finding has at least this severity
-    #[arg(long, value_enum, default_value = "error")]
-    pub fail_on: FailOn,
-    /// Namespace for objects that do not set metadata.namespace
-    #[arg(short = 'n', long, default_value = "default")]
-    pub namespace: String,
+    /// Output FORMAT, or FORMAT=FILE to write it to a file; repeatable (default: human)
+    #[arg(short = 'o', long = "output", value_name = "FORMAT[=FILE]", value_parser = super::ecosystem::OutputSpecParser)]
+    pub output: Vec<super::ecosystem::OutputSpec>,
+    /// Exit with 1 when a finding has at least this severity [default: error, or the config's fail-on]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Namespace for objects that do not set metadata.namespace [default: default, or the config's namespace]
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
     /// Run only these rules (id, name, provider or id prefix; repeatable, comma-separated)
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -59,22 +52,29 @@ pub struct LintArgs {
     /// When to use colour in human output
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub azure: super::azure_args::AzureArgs,
+    #[command(flatten)]
+    pub cluster: super::cluster_args::ClusterArgs,
+    #[command(flatten)]
+    pub ecosystem: super::ecosystem::EcosystemArgs,
+    #[command(flatten)]
+    pub fix: super::fix_args::FixArgs,
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<u8> {
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let unknown = selection.unknown_patterns();
-    if !unknown.is_empty() {
-        bail!(
-            "unknown rule selector(s): {} (see `kubectl wid rules`)",
-            unknown.join(", ")
-        );
-    }
+    // Config file, custom rules, selectors, excludes and `--index-root` (span-exact errors).
+    let mut prep = super::ecosystem::prepare(
+        &args.ecosystem,
+        &args.output,
+        &args.select,
+        &args.ignore,
+        args.namespace.as_deref(),
+        args.fail_on,
+    )?;
+    let selection = prep.selection.clone();
 
-    let (paths, mut errors) = load::discover(&args.paths);
+    let (paths, mut errors) = prep.discover(&args.cluster.paths(&args.paths));
     let stdin = if paths.iter().any(|p| matches!(p, InputPath::Stdin)) {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -87,10 +87,34 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     let mut inputs = load::load(&paths, stdin);
     errors.append(&mut inputs.errors);
     let options = engine::Options {
-        namespace: args.namespace.clone(),
+        namespace: prep.namespace.clone(),
         selection,
+        issuers: args
+            .azure
+            .issuers
+            .iter()
+            .chain(&prep.issuers)
+            .cloned()
+            .collect(),
+        policy: prep.policy.clone(),
     };
-    let outcome = engine::lint(&inputs, &options);
+    // `--fix` / `--diff`: fixes the inputs in place (then reports what remains) or ends the run.
+    if let Some(code) = super::fix_args::run(&args.fix, &mut inputs, &mut errors, &options, &|s| {
+        prep.fail_on.fails(s)
+    })? {
+        return Ok(code);
+    }
+    let live = super::cluster_args::lint_live(
+        &args.cluster,
+        &mut inputs,
+        &mut errors,
+        &options,
+        args.namespace.as_deref(),
+    )?;
+    let outcome = live.unwrap_or_else(|| engine::lint(&inputs, &options));
+    for w in prep.unused_exemption_warnings(&outcome.unused_exemptions) {
+        eprintln!("{w}");
+    }
     let findings = outcome.findings;
 
     let report = Report::new(
@@ -101,27 +125,19 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         outcome.documents,
         outcome.objects,
     );
-    let rendered = match args.output {
-        OutputFormat::Human => {
-            let mut err = std::io::stderr().lock();
-            for e in &errors {
-                let _ = writeln!(err, "kubectl-wid: error: {e}");
-            }
-            for s in &inputs.skipped {
-                let _ = writeln!(err, "kubectl-wid: note: skipped {}: {}", s.path, s.reason);
-            }
-            report::human::render(&report, args.color.enabled())
-        }
-        OutputFormat::Json => report::json::render(&report),
-    };
-    let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a message.
-    let _ = out.write_all(rendered.as_bytes());
-    let _ = out.flush();
+    super::ecosystem::write_outputs(
+        &args.output,
+        &report,
+        &prep,
+        &inputs.skipped,
+        &errors,
+        args.color,
+    )?;
 
+    super::fix_args::hint(&args.fix, &findings);
     Ok(if !errors.is_empty() {
         EXIT_ERROR
-    } else if findings.iter().any(|f| args.fail_on.fails(f.severity)) {
+    } else if findings.iter().any(|f| prep.fail_on.fails(f.severity)) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

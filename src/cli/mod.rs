@@ -1,7 +1,13 @@
 //! The command line: parses arguments and wires input → model → rules → report. No logic of its own.
 
+mod azure_args;
 mod catalog_cmds;
+mod cluster_args;
+mod ecosystem;
+mod fix_args;
+mod generate;
 mod lint;
+pub mod tooling;
 
 use std::process::ExitCode;
 
@@ -28,11 +34,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests (files, directories, `-` for stdin)
-    Lint(lint::LintArgs),
+    Lint(Box<lint::LintArgs>),
     /// List every rule in the catalog
     Rules(catalog_cmds::RulesArgs),
     /// Explain one rule: what it checks, why it breaks, an example, the fix and its source
     Explain(catalog_cmds::ExplainArgs),
+    /// Write the missing resources: ServiceAccounts, federated credentials, trust policies,
+    /// associations, IAM bindings (or what a lint run's findings say is missing)
+    Generate(Box<generate::GenerateArgs>),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completion(tooling::CompletionArgs),
+    /// Print the man page (roff) of kubectl-wid or one subcommand
+    Man(tooling::ManArgs),
+    /// The config file: print its JSON Schema (or a custom rule's), or check a file
+    Config(tooling::ConfigArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +74,19 @@ impl ColorChoice {
 
 /// Entry point used by `main`: never panics on user input; maps outcomes to exit codes.
 pub fn main() -> ExitCode {
+    // kubectl ≥ 1.26 completes `kubectl wid <TAB>` by running `kubectl_complete-wid <words…>`:
+    // either this binary under that name, or the shipped script calling `kubectl-wid __complete`.
+    let mut argv = std::env::args();
+    let name = argv.next().unwrap_or_default();
+    let argv: Vec<String> = argv.collect();
+    if tooling::invoked_as_completer(&name) {
+        print!("{}", tooling::complete(&argv, true));
+        return ExitCode::from(EXIT_CLEAN);
+    }
+    if let Some(mode) = argv.first().filter(|a| a.starts_with("__complete")) {
+        print!("{}", tooling::complete(&argv[1..], mode == "__complete"));
+        return ExitCode::from(EXIT_CLEAN);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -71,9 +99,13 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Lint(args) => lint::run(args),
+        Command::Lint(args) => lint::run(*args),
         Command::Rules(args) => catalog_cmds::rules(args),
         Command::Explain(args) => catalog_cmds::explain(args),
+        Command::Generate(args) => generate::run(*args),
+        Command::Completion(args) => tooling::completion(args),
+        Command::Man(args) => tooling::man(args),
+        Command::Config(args) => tooling::config(args),
     };
     match code {
         Ok(code) => ExitCode::from(code),

@@ -10,7 +10,7 @@ use super::source::SourceFile;
 use super::yaml::{self, Parsed};
 
 /// Extensions picked up when walking a directory. Files named explicitly are read whatever their name.
-const MANIFEST_EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+const MANIFEST_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "tf"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -48,6 +48,8 @@ pub struct LoadedFile {
     pub parsed: Parsed,
     /// Byte offset of the first Helm/Go template action, when the file is an unrendered template.
     pub template_at: Option<usize>,
+    /// The HCL body of a Terraform `.tf` file (`parsed` is then empty).
+    pub terraform: Option<super::terraform::TerraformFile>,
 }
 
 #[derive(Debug, Default)]
@@ -211,6 +213,15 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
         }
     };
     let source = SourceFile::new(display, text);
+    if super::terraform::is_terraform_path(&source.path) {
+        let terraform = Some(super::terraform::parse(&source));
+        return Read_::Loaded(LoadedFile {
+            source,
+            parsed: Parsed::default(),
+            template_at: None,
+            terraform,
+        });
+    }
     let template_at = find_template_action(source.body()).map(|o| o + source.bom_len);
     let parsed = if template_at.is_some() {
         Parsed::default()
@@ -221,6 +232,7 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
         source,
         parsed,
         template_at,
+        terraform: None,
     })
 }
 

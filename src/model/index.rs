@@ -29,6 +29,14 @@ pub struct Model<'a> {
     service_accounts: HashMap<(String, String), Vec<ObjectId>>,
     service_accounts_by_name: HashMap<String, Vec<ObjectId>>,
     workloads_by_service_account: HashMap<(String, String), Vec<ObjectId>>,
+    /// The AWS view, built on first use (`Model::aws`).
+    pub(super) aws: std::sync::OnceLock<super::aws::AwsModel>,
+    /// Azure identities and federated credentials, built on first use (`Model::azure_identities`).
+    pub(super) azure: std::sync::OnceLock<super::azure_identity::AzureIdentities>,
+    /// The GCP view (KCC and Terraform IAM bindings), built on first use (`Model::gcp`).
+    pub(super) gcp: std::sync::OnceLock<super::gcp::GcpModel>,
+    /// OIDC issuer URLs of the target cluster(s) (`--issuer`, config); FIC issuers must equal one.
+    pub cluster_issuers: Vec<String>,
 }
 
 impl<'a> Model<'a> {
@@ -60,6 +68,10 @@ impl<'a> Model<'a> {
             service_accounts: HashMap::new(),
             service_accounts_by_name: HashMap::new(),
             workloads_by_service_account: HashMap::new(),
+            aws: std::sync::OnceLock::new(),
+            azure: std::sync::OnceLock::new(),
+            gcp: std::sync::OnceLock::new(),
+            cluster_issuers: Vec::new(),
         };
         for o in &model.objects {
             if o.is("ServiceAccount")
@@ -86,6 +98,12 @@ impl<'a> Model<'a> {
             }
         }
         model
+    }
+
+    /// Blocks of every Terraform input, for lookups and reference resolution across files
+    /// (built on each call: a pass over the top-level blocks of the `.tf` inputs).
+    pub fn terraform(&self) -> crate::input::terraform::TerraformIndex<'a> {
+        crate::input::terraform::TerraformIndex::build(self.files)
     }
 
     pub fn object(&self, id: ObjectId) -> &Object<'a> {

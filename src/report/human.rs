@@ -1,6 +1,7 @@
 //! Human output: codespan-reporting diagnostics (`error[AZ001]: …`, `┌─ path:line:col`, the
 //! source line, a label under the exact span, `= help:`), then one summary line.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic, Label, Severity as CsSeverity};
@@ -8,12 +9,14 @@ use codespan_reporting::files::{Error as FilesError, Files, Location};
 use codespan_reporting::term::{self, Config};
 
 use crate::input::load::LoadedFile;
+use crate::input::redact;
 use crate::rules::{Finding, Severity};
 
 use super::Report;
 
-/// Adapter so codespan uses our line table and our column rule (Unicode scalars, BOM not counted).
-struct SourceFiles<'a>(&'a [LoadedFile]);
+/// Adapter so codespan uses our line table and our column rule (Unicode scalars, BOM not
+/// counted), and shows the text with secret values blanked.
+struct SourceFiles<'a>(&'a [LoadedFile], Vec<Cow<'a, str>>);
 
 impl<'a> Files<'a> for SourceFiles<'a> {
     type FileId = usize;
@@ -25,7 +28,7 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        Ok(&self.0.get(id).ok_or(FilesError::FileMissing)?.source.text)
+        Ok(self.1.get(id).ok_or(FilesError::FileMissing)?)
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
@@ -104,7 +107,24 @@ fn diagnostic(report: &Report<'_>, f: &Finding) -> Diagnostic<usize> {
 
 /// Renders all findings and the summary line. With `color`, ANSI colours are used.
 pub fn render(report: &Report<'_>, color: bool) -> String {
-    let files = SourceFiles(report.files);
+    // Only files with findings are shown; redaction needs a walk of their documents.
+    let shown: Vec<Cow<'_, str>> = report
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let used = report
+                .findings
+                .iter()
+                .any(|x| x.file.0 == i || x.related.iter().any(|r| r.file.0 == i));
+            if used {
+                redact::redacted(&f.source.text, &redact::secret_ranges(f))
+            } else {
+                Cow::Borrowed(f.source.text.as_str())
+            }
+        })
+        .collect();
+    let files = SourceFiles(report.files, shown);
     let config = Config::default();
     let mut out: Vec<u8> = Vec::new();
     for f in report.findings {

@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use crate::rules::finding::FixInfo;
 use crate::rules::{Finding, ObjectRef};
 
 use super::{Report, Summary};
@@ -34,8 +33,11 @@ struct FindingOut<'a> {
     column: usize,
     end_line: usize,
     end_column: usize,
+    /// JSON Pointer of the field the finding is about (`/spec/template/metadata/labels`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<String>,
     object: Option<&'a ObjectRef>,
-    fix: Option<&'a FixInfo>,
+    fix: Option<super::fix_json::FixOut<'a>>,
     related: Vec<RelatedOut<'a>>,
 }
 
@@ -75,8 +77,9 @@ fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
         column: start.column,
         end_line: end.line,
         end_column: end.column,
+        pointer: crate::input::cluster::pointer::at(&report.files[f.file.0], f.span.start),
         object: f.object.as_ref(),
-        fix: f.fix.as_ref(),
+        fix: super::fix_json::fix_out(report.files, f),
         related: f
             .related
             .iter()

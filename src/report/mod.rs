@@ -1,8 +1,12 @@
 //! Report layer: renders findings for people (human) and for machines (json).
 
 pub mod catalog;
+pub mod fix_json;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use serde::Serialize;
 

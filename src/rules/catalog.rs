@@ -32,6 +32,10 @@ pub enum Provider {
     Aws,
     Gcp,
     Kubernetes,
+    /// Terraform files as Terraform reads them (syntax).
+    Terraform,
+    /// User-defined rules loaded from a rules directory (`--rules-dir`, config `rules-dirs`).
+    Custom,
 }
 
 impl Provider {
@@ -41,6 +45,8 @@ impl Provider {
             Provider::Aws => "aws",
             Provider::Gcp => "gcp",
             Provider::Kubernetes => "kubernetes",
+            Provider::Terraform => "terraform",
+            Provider::Custom => "custom",
         }
     }
 }

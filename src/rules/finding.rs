@@ -42,6 +42,9 @@ pub struct Related {
 pub struct FixInfo {
     pub applicability: Applicability,
     pub description: String,
+    /// The text edits `--fix` applies (byte ranges of the original text; see `crate::fix`).
+    #[serde(skip)]
+    pub edits: Vec<crate::fix::Edit>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,14 +113,46 @@ impl Finding {
         self.help.as_deref().unwrap_or(&self.rule.fix.description)
     }
 
-    /// Marks the finding as auto-fixable, with the catalog's applicability.
-    pub fn fixable(mut self, description: impl Into<String>) -> Self {
-        if self.rule.fix.availability != FixAvailability::None {
+    /// Attaches an automatic fix: `edits` (in the finding's file unless `Edit::in_file`), with the
+    /// catalog's applicability. No edits (the rule could not build a safe one) means no fix.
+    pub fn with_fix(
+        mut self,
+        description: impl Into<String>,
+        edits: Vec<crate::fix::Edit>,
+    ) -> Self {
+        debug_assert!(
+            self.rule.fix.availability != FixAvailability::None || edits.is_empty(),
+            "{} attaches a fix but rules/{}.yaml says fix.availability: none",
+            self.rule.id,
+            self.rule.id
+        );
+        if self.rule.fix.availability != FixAvailability::None && !edits.is_empty() {
+            // A fix whose every edit is unsafe on its own is unsafe as a whole.
+            let all_unsafe = edits
+                .iter()
+                .all(|e| e.applicability == Some(Applicability::Unsafe));
             self.fix = Some(FixInfo {
-                applicability: self.rule.fix.applicability.unwrap_or(Applicability::Unsafe),
+                applicability: if all_unsafe {
+                    Applicability::Unsafe
+                } else {
+                    self.rule.fix.applicability.unwrap_or(Applicability::Unsafe)
+                },
                 description: description.into(),
+                edits,
             });
         }
         self
+    }
+
+    /// `with_fix` for a fix built by a helper that may find no safe edit (`crate::fix::yaml`).
+    pub fn with_fix_opt(
+        self,
+        description: impl Into<String>,
+        edits: Option<Vec<crate::fix::Edit>>,
+    ) -> Self {
+        match edits {
+            Some(edits) => self.with_fix(description, edits),
+            None => self,
+        }
     }
 }

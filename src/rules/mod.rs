@@ -1,9 +1,14 @@
 //! Rules layer: one rule per file, metadata in the catalog, run over the whole model at once.
 
+pub mod aws;
 pub mod azure;
 pub mod catalog;
 pub mod finding;
+pub mod gcp;
 pub mod kubernetes;
+pub mod live;
+pub mod migration;
+pub mod terraform;
 
 use rayon::prelude::*;
 
@@ -48,6 +53,69 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &azure::default_service_account::DefaultServiceAccount,
         &azure::env_shadows_injected::EnvShadowsInjected,
         &azure::hard_coded_token_path::HardCodedTokenPath,
+        &azure::fic_subject_format::FicSubjectFormat,
+        &azure::fic_subject_service_account::FicSubjectServiceAccount,
+        &azure::service_account_without_fic::ServiceAccountWithoutFic,
+        &azure::fic_issuer_format::FicIssuerFormat,
+        &azure::fic_issuer_mismatch::FicIssuerMismatch,
+        &azure::fic_audience::FicAudience,
+        &azure::fic_name_format::FicNameFormat,
+        &azure::fic_limit_per_identity::FicLimitPerIdentity,
+        &azure::fic_duplicate::FicDuplicate,
+        &azure::fic_subject_and_claims_expression::FicSubjectAndClaimsExpression,
+        &azure::client_id_not_identity_client_id::ClientIdNotIdentityClientId,
+        &azure::key_vault_name::KeyVaultName,
+        &azure::fic_value_not_static::FicValueNotStatic,
+        &terraform::terraform_syntax_error::TerraformSyntaxError,
+        &aws::pod_identity_trust_principal::PodIdentityTrustPrincipal,
+        &aws::pod_identity_trust_actions::PodIdentityTrustActions,
+        &aws::pod_identity_trust_unrestricted::PodIdentityTrustUnrestricted,
+        &aws::pod_identity_condition_never_matches::PodIdentityConditionNeverMatches,
+        &aws::association_policy_session_tags::AssociationPolicySessionTags,
+        &aws::duplicate_association::DuplicateAssociation,
+        &aws::association_role_arn::AssociationRoleArn,
+        &aws::target_role_trust::TargetRoleTrust,
+        &aws::pod_identity_and_irsa::PodIdentityAndIrsa,
+        &aws::pod_identity_unsupported_pod::PodIdentityUnsupportedPod,
+        &aws::association_service_account_not_found::AssociationServiceAccountNotFound,
+        &aws::irsa_annotation_key::IrsaAnnotationKey,
+        &aws::irsa_role_arn_format::IrsaRoleArnFormat,
+        &aws::irsa_annotation_value::IrsaAnnotationValue,
+        &aws::irsa_trust_principal::IrsaTrustPrincipal,
+        &aws::oidc_provider_arn_format::OidcProviderArnFormat,
+        &aws::irsa_condition_key_prefix::IrsaConditionKeyPrefix,
+        &aws::irsa_subject_mismatch::IrsaSubjectMismatch,
+        &aws::irsa_audience_mismatch::IrsaAudienceMismatch,
+        &aws::irsa_trust_without_subject::IrsaTrustWithoutSubject,
+        &aws::irsa_for_all_values::IrsaForAllValues,
+        &aws::irsa_role_provider_account::IrsaRoleProviderAccount,
+        &aws::trust_policy_resource::TrustPolicyResource,
+        &aws::irsa_annotation_on_wrong_object::IrsaAnnotationOnWrongObject,
+        &aws::irsa_trust_too_broad::IrsaTrustTooBroad,
+        &aws::aws_value_not_static::AwsValueNotStatic,
+        &aws::trust_policy_syntax::TrustPolicySyntax,
+        &live::pod_not_mutated::PodNotMutated,
+        &live::azure_webhook_missing::AzureWebhookMissing,
+        &live::eks_webhook_missing::EksWebhookMissing,
+        &live::pod_identity_agent_missing::PodIdentityAgentMissing,
+        &live::webhook_object_selector::WebhookObjectSelector,
+        &crate::suppress::rules::SuppressionWithoutReason,
+        &crate::suppress::rules::UnusedSuppression,
+        &gcp::gsa_annotation_format::GsaAnnotationFormat,
+        &gcp::gke_annotation_key::GkeAnnotationKey,
+        &gcp::member_format::MemberFormat,
+        &gcp::member_service_account_not_found::MemberServiceAccountNotFound,
+        &gcp::gsa_without_workload_identity_user::GsaWithoutWorkloadIdentityUser,
+        &gcp::policy_member_member_from::PolicyMemberMemberFrom,
+        &gcp::iam_policy_conflict::IamPolicyConflict,
+        &gcp::host_network::HostNetwork,
+        &gcp::metadata_server_node_selector::MetadataServerNodeSelector,
+        &gcp::project_level_workload_identity_user::ProjectLevelWorkloadIdentityUser,
+        &migration::aad_pod_identity::AadPodIdentity,
+        &migration::literal_cloud_secret::LiteralCloudSecret,
+        &migration::google_credentials_key_file::GoogleCredentialsKeyFile,
+        &migration::imds_token_endpoint::ImdsTokenEndpoint,
+        &migration::acr_image_pull_secret::AcrImagePullSecret,
     ]
 }
 

@@ -42,6 +42,10 @@ impl Rule for HardCodedTokenPath {
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         for o in ctx.model.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
+            // A stored pod the webhook mutated carries the webhook's own env and volumes.
+            if crate::rules::live::mutated_in_cluster(ctx.model, o) {
+                continue;
+            }
             if !uses_workload_identity(ctx.model, o) {
                 continue;
             }

@@ -56,7 +56,19 @@ impl Rule for InjectProxySidecarFalse {
                 )
                 .help(format!(
                     "remove the `{INJECT_PROXY_SIDECAR}` annotation to run without the proxy sidecar"
-                )),
+                ))
+                .with_fix_opt(
+                    format!("remove the `{INJECT_PROXY_SIDECAR}` annotation"),
+                    pod.annotations.and_then(|a| {
+                        crate::fix::yaml::remove_entry(
+                            ctx.model.source(o.file).text.as_str(),
+                            a,
+                            INJECT_PROXY_SIDECAR,
+                            pod.metadata.and_then(|m| m.entry("annotations")),
+                        )
+                        .map(|e| vec![e])
+                    }),
+                ),
             );
         }
     }

@@ -109,6 +109,12 @@ impl Rule for MissingUseLabel {
             for (file, span, _) in misplaced {
                 finding = finding.related(file, span, "written here instead");
             }
+            if let Some(edits) = fix_edits(ctx.model.source(o.file).text.as_str(), o, pod) {
+                finding = finding.with_fix(
+                    format!("add `{USE_LABEL}: \"true\"` to the pod template's labels"),
+                    edits,
+                );
+            }
             if let (Some(sa), Some(id)) = (sa, sa_client_id) {
                 let span = sa
                     .annotations
@@ -120,4 +126,35 @@ impl Rule for MissingUseLabel {
             out.push(finding);
         }
     }
+}
+
+/// The label inserted into the pod template's labels (creating `labels:`/`metadata:` when
+/// absent); a copy left on the controller's own labels or as a pod annotation is removed by a
+/// separate unsafe edit (a comment on its line goes with it).
+fn fix_edits(
+    text: &str,
+    o: &crate::model::Object<'_>,
+    pod: &crate::model::PodTemplate<'_>,
+) -> Option<Vec<crate::fix::Edit>> {
+    use crate::fix::yaml::{New, insert_at_path, remove_entry};
+    let mut edits = vec![insert_at_path(
+        text,
+        pod.template,
+        &["metadata", "labels"],
+        USE_LABEL,
+        New::quoted("true"),
+    )?];
+    let mut misplaced = vec![(pod.metadata, pod.annotations, "annotations")];
+    if !o.is("Pod") {
+        misplaced.push((o.metadata, o.labels, "labels"));
+    }
+    for (metadata, map, key) in misplaced {
+        if let (Some(metadata), Some(map)) = (metadata, map)
+            && map.entry(USE_LABEL).is_some()
+            && let Some(e) = remove_entry(text, map, USE_LABEL, metadata.entry(key))
+        {
+            edits.push(e.unsafe_only());
+        }
+    }
+    Some(edits)
 }

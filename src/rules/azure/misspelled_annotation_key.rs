@@ -25,6 +25,7 @@ impl Rule for MisspelledAnnotationKey {
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         for o in &ctx.model.objects {
+            let text = ctx.model.source(o.file).text.as_str();
             let pod = o.pod.as_ref().filter(|_| !o.is("Pod"));
             let maps = [
                 (o.labels, "labels"),
@@ -36,7 +37,8 @@ impl Rule for MisspelledAnnotationKey {
                 for e in map.map(Node::entries).unwrap_or_default() {
                     let Some(key) = e.key.text() else { continue };
                     if let Some(problem) = diagnose(key) {
-                        out.push(self.finding(o, &e.key, key, place, &problem));
+                        let f = self.finding(o, &e.key, key, place, &problem);
+                        out.push(with_rename(f, text, o, map, e, place, &problem));
                     }
                 }
             }
@@ -109,6 +111,33 @@ impl MisspelledAnnotationKey {
         };
         Finding::at(self.id(), o, key_node.span.clone(), message).help(help)
     }
+}
+
+/// The fix: rename the key to the suggestion, unless the map already has that key (a duplicate)
+/// or the suggestion is the `use` label somewhere it would still not be read (AZ001's job).
+/// Keys of the pre-v0.4.0 prefix are renamed only with `--unsafe-fixes`: those pods may still
+/// rely on aad-pod-identity.
+fn with_rename(
+    f: Finding,
+    text: &str,
+    o: &Object<'_>,
+    map: Option<&Node>,
+    e: &crate::input::Entry,
+    place: &str,
+    problem: &Problem,
+) -> Finding {
+    let Some(s) = problem.suggestion.as_deref() else {
+        return f;
+    };
+    let on_pod = place == "pod template labels" || (o.is("Pod") && place == "labels");
+    if (s == USE_LABEL && !on_pod) || map.is_none_or(|m| m.get(s).is_some()) {
+        return f;
+    }
+    let edit = crate::fix::yaml::rename_key(text, &e.key, s).map(|edit| match problem.kind {
+        Kind::Legacy => vec![edit.unsafe_only()],
+        _ => vec![edit],
+    });
+    f.with_fix_opt(format!("rename the key to `{s}`"), edit)
 }
 
 #[derive(Clone, Copy)]

@@ -2,12 +2,25 @@
 //! `shared/research/azure-workload-identity.md` (AWI webhook v1.6.0 behaviour).
 
 pub mod client_id_format;
+pub mod client_id_not_identity_client_id;
 pub mod default_service_account;
 pub mod env_shadows_injected;
+pub mod fic_audience;
+pub mod fic_common;
+pub mod fic_duplicate;
+pub mod fic_issuer_format;
+pub mod fic_issuer_mismatch;
+pub mod fic_limit_per_identity;
+pub mod fic_name_format;
+pub mod fic_subject_and_claims_expression;
+pub mod fic_subject_format;
+pub mod fic_subject_service_account;
+pub mod fic_value_not_static;
 pub mod guid_value;
 pub mod hard_coded_token_path;
 pub mod identity_annotation_on_wrong_object;
 pub mod inject_proxy_sidecar_false;
+pub mod key_vault_name;
 pub mod labelled_without_client_id;
 pub mod missing_use_label;
 pub mod misspelled_annotation_key;
@@ -15,6 +28,7 @@ pub mod proxy_sidecar_host_network;
 pub mod proxy_sidecar_port;
 pub mod service_account_not_found;
 pub mod service_account_other_namespace;
+pub mod service_account_without_fic;
 pub mod skip_containers_format;
 pub mod tenant_id_format;
 pub mod token_expiration_range;

@@ -75,6 +75,27 @@ impl Rule for ServiceAccountOtherNamespace {
                     format!("ServiceAccount defined in `{}` here", sa.namespace),
                 );
             }
+            // Exactly one namespace defines it and the workload names none: add that namespace.
+            // Unsafe: `kubectl apply -n` no longer chooses where the workload goes.
+            let mut unique = namespaces.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            if implicit_ns
+                && let [ns] = unique.as_slice()
+                && let Some(md) = o.metadata
+            {
+                let edit = crate::fix::yaml::insert_entry(
+                    ctx.model.source(o.file).text.as_str(),
+                    md,
+                    "namespace",
+                    &crate::fix::yaml::New::str(*ns),
+                    Some("name"),
+                );
+                finding = finding.with_fix_opt(
+                    format!("add `namespace: {ns}` to the {}'s metadata", o.kind),
+                    edit.map(|e| vec![e]),
+                );
+            }
             out.push(finding);
         }
     }

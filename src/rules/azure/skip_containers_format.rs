@@ -113,7 +113,16 @@ impl Rule for SkipContainersFormat {
                     .help(format!(
                         "separate container names with `;`: `{SKIP_CONTAINERS}: \"{}\"`",
                         meant.join(";")
-                    )),
+                    ))
+                    .with_fix_opt(
+                        "separate the container names with `;`",
+                        crate::fix::yaml::replace_scalar(
+                            ctx.model.source(o.file).text.as_str(),
+                            value,
+                            &text.replace(',', ";"),
+                        )
+                        .map(|e| vec![e]),
+                    ),
                 );
             }
 

@@ -89,7 +89,19 @@ impl Rule for TenantIdFormat {
                     ),
                 ),
             };
-            out.push(Finding::at(self.id(), sa, value_span(text, e), message).help(help));
+            // Whitespace around a GUID, or a GUID without dashes: the intended value is certain.
+            let fixed = match classify(e, is_domain) {
+                GuidValue::Whitespace(trimmed) => Some(trimmed.to_string()),
+                GuidValue::Undashed(dashed) => Some(dashed),
+                _ => None,
+            };
+            let edits =
+                fixed.and_then(|v| crate::fix::yaml::set_value(text, e, &v).map(|e| vec![e]));
+            out.push(
+                Finding::at(self.id(), sa, value_span(text, e), message)
+                    .help(help)
+                    .with_fix_opt("write the GUID alone, in 8-4-4-4-12 form", edits),
+            );
         }
     }
 }

@@ -42,7 +42,11 @@ impl Rule for TokenExpirationRange {
                     problem.webhook_error()
                 ),
             )
-            .help(problem.help());
+            .help(problem.help())
+            .with_fix_opt(
+                "write the duration as whole seconds",
+                problem.fix(ctx.model.source(o.file).text.as_str(), value),
+            );
             // The pod annotation wins over the ServiceAccount's: say so when both are set.
             let sa_value = super::service_account_of(ctx.model, o).and_then(|sa| {
                 sa.annotation(TOKEN_EXPIRATION)
@@ -79,7 +83,11 @@ impl Rule for TokenExpirationRange {
                     problem.webhook_error()
                 ),
             )
-            .help(problem.help());
+            .help(problem.help())
+            .with_fix_opt(
+                "write the duration as whole seconds",
+                problem.fix(ctx.model.source(sa.file).text.as_str(), value),
+            );
             if let Some(w) = first_affected_workload(ctx, sa) {
                 let span = w
                     .pod
@@ -178,6 +186,16 @@ impl<'a> Problem<'a> {
                 )
             }
         }
+    }
+
+    /// A value that does not parse but clearly means seconds in range (`"1h"`, `"3600s"`,
+    /// `" 3600"`, `"1e4"`) becomes those seconds; an out-of-range value is left to the user.
+    fn fix(&self, text: &str, value: &Node) -> Option<Vec<crate::fix::Edit>> {
+        let Kind::Syntax(_) = self.kind else {
+            return None;
+        };
+        let s = seconds_meant(self.text).filter(|s| (MIN..=MAX).contains(s))?;
+        crate::fix::yaml::replace_scalar(text, value, &s.to_string()).map(|e| vec![e])
     }
 
     fn help(&self) -> String {

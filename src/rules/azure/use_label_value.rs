@@ -69,7 +69,11 @@ impl UseLabelValue {
         };
         Some(
             Finding::at(self.id(), o, e.value.span.clone(), message)
-                .help(format!("write exactly `{}`", corrected_line(text, e))),
+                .help(format!("write exactly `{}`", corrected_line(text, e)))
+                .with_fix_opt(
+                    "set the label to \"true\"",
+                    crate::fix::yaml::set_value(text, e, "true").map(|e| vec![e]),
+                ),
         )
     }
 
@@ -95,7 +99,11 @@ impl UseLabelValue {
                     go_type(type_name)
                 ),
             )
-            .help(format!("quote the value: `{}`", corrected_line(text, e))),
+            .help(format!("quote the value: `{}`", corrected_line(text, e)))
+            .with_fix_opt(
+                "quote the value",
+                crate::fix::yaml::replace_scalar(text, &e.value, value).map(|e| vec![e]),
+            ),
         )
     }
 }

@@ -14,6 +14,7 @@ impl Rule for NonStringMetadataValue {
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         for o in &ctx.model.objects {
+            let text = ctx.model.source(o.file).text.as_str();
             let pod = o.pod.as_ref();
             let maps = [
                 ("label", o.labels),
@@ -58,7 +59,12 @@ impl Rule for NonStringMetadataValue {
                                     s.text
                                 ),
                             )
-                            .help(format!("quote the value: `{key}: \"{}\"`", s.text)),
+                            .help(format!("quote the value: `{key}: \"{}\"`", s.text))
+                            .with_fix_opt(
+                                "quote the value",
+                                crate::fix::yaml::replace_scalar(text, &entry.value, &s.text)
+                                    .map(|e| vec![e]),
+                            ),
                         );
                     }
                 }

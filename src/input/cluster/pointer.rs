@@ -1,0 +1,74 @@
+//! The JSON Pointer (RFC 6901) of the field at a byte offset, so a finding names the field it is
+//! about (`/spec/template/metadata/labels`) as well as a line and column.
+
+use crate::input::load::LoadedFile;
+use crate::input::{Node, Value};
+
+/// The pointer of the innermost key or value containing `offset`, within the object (document)
+/// that contains it; `None` outside every document.
+pub fn at(file: &LoadedFile, offset: usize) -> Option<String> {
+    let doc = file
+        .parsed
+        .documents
+        .iter()
+        .find(|d| d.root.span.start <= offset && offset <= d.root.span.end)?;
+    let mut path = Vec::new();
+    walk(&doc.root, offset, &mut path);
+    Some(
+        path.iter()
+            .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
+            .collect(),
+    )
+}
+
+fn walk(node: &Node, offset: usize, path: &mut Vec<String>) {
+    match &node.value {
+        Value::Map(entries) => {
+            for e in entries {
+                // From the key to the end of the value: a block scalar's `|` sits between them.
+                let end = e
+                    .value
+                    .span
+                    .end
+                    .max(e.key.span.end)
+                    .max(e.key.span.start + 1);
+                if e.key.span.start <= offset && offset < end {
+                    path.push(e.key.text().unwrap_or("").to_string());
+                    if e.value.span.start <= offset && offset < e.value.span.end {
+                        walk(&e.value, offset, path);
+                    }
+                    return;
+                }
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if item.span.start <= offset && offset < item.span.end {
+                    path.push(i.to_string());
+                    walk(item, offset, path);
+                    return;
+                }
+            }
+        }
+        Value::Scalar(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_name_the_field() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    a/b: \"x\"\nspec:\n  containers:\n  - name: c\n";
+        let f = crate::input::load::load_text("p", text).unwrap();
+        let label = text.find("a/b").unwrap();
+        assert_eq!(at(&f, label).as_deref(), Some("/metadata/labels/a~1b"));
+        let block = "metadata:\n  annotations:\n    k: |\n      v\n";
+        let g = crate::input::load::load_text("b", block).unwrap();
+        let bar = block.find('|').unwrap();
+        assert_eq!(at(&g, bar).as_deref(), Some("/metadata/annotations/k"));
+        let name = text.find("c\n").unwrap();
+        assert_eq!(at(&f, name).as_deref(), Some("/spec/containers/0/name"));
+    }
+}

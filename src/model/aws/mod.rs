@@ -1,0 +1,372 @@
+//! The AWS side of the inputs, typed: IAM roles with their trust policies, EKS Pod Identity
+//! associations, IRSA ServiceAccount bindings and clusters, recognised by content from every
+//! parsed document (CLI JSON output, policy files, eksctl and ACK manifests). Built once per run,
+//! on first use ([`crate::model::Model::aws`]), so runs without AWS inputs pay one cheap scan.
+//!
+//! Facts: research `aws-eks-pod-identity-irsa-gke.md` §1–§3, §6 (CLI output shapes), §7
+//! (eksctl), §8 (ACK); seed `004_0d9a322613ab50ac.txt`.
+
+pub mod arn;
+pub mod embedded;
+pub mod policy;
+mod sources;
+mod terraform;
+
+use std::ops::Range;
+
+use crate::input::{FileId, Node};
+use crate::model::ObjectId;
+
+pub use arn::{OidcProviderArn, RoleArn};
+pub use embedded::{Embedded, EmbeddedError};
+pub use policy::{Condition, Policy, Statement};
+
+/// IRSA annotation keys (`pkg/annotations.go`, prefix `eks.amazonaws.com`).
+pub const IRSA_PREFIX: &str = "eks.amazonaws.com/";
+pub const ROLE_ARN: &str = "eks.amazonaws.com/role-arn";
+pub const AUDIENCE: &str = "eks.amazonaws.com/audience";
+pub const STS_REGIONAL_ENDPOINTS: &str = "eks.amazonaws.com/sts-regional-endpoints";
+pub const TOKEN_EXPIRATION: &str = "eks.amazonaws.com/token-expiration";
+pub const SKIP_CONTAINERS: &str = "eks.amazonaws.com/skip-containers";
+/// The webhook's default `--token-audience`.
+pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// Where an AWS resource was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A policy document on its own (`Version` + `Statement`).
+    PolicyFile,
+    /// `aws iam get-role` (or `list-roles`) output.
+    GetRole,
+    /// ACK `iam.services.k8s.aws` `Role`.
+    AckRole,
+    /// `aws eks describe-pod-identity-association` (create/update/delete print the same shape).
+    Describe,
+    /// `aws eks list-pod-identity-associations`.
+    List,
+    /// eksctl `ClusterConfig`.
+    Eksctl,
+    /// ACK `eks.services.k8s.aws` `PodIdentityAssociation`.
+    AckAssociation,
+    /// Terraform resources.
+    Terraform,
+    /// A ServiceAccount manifest.
+    ServiceAccount,
+    /// `aws eks describe-cluster` output.
+    DescribeCluster,
+}
+
+impl Form {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Form::PolicyFile => "policy document",
+            Form::GetRole => "`aws iam get-role` output",
+            Form::AckRole => "ACK IAM Role",
+            Form::Describe => "`aws eks describe-pod-identity-association` output",
+            Form::List => "`aws eks list-pod-identity-associations` output",
+            Form::Eksctl => "eksctl ClusterConfig",
+            Form::AckAssociation => "ACK PodIdentityAssociation",
+            Form::Terraform => "Terraform configuration",
+            Form::ServiceAccount => "ServiceAccount",
+            Form::DescribeCluster => "`aws eks describe-cluster` output",
+        }
+    }
+
+    /// Output of the live API (as opposed to configuration that creates things).
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            Form::GetRole | Form::Describe | Form::List | Form::DescribeCluster
+        )
+    }
+}
+
+/// A value read from the inputs: its node (borrowed from a parsed document, or built for
+/// inputs that are not YAML/JSON) and the span of the key that holds it.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: Range<usize>,
+    pub value: Node,
+}
+
+impl Field {
+    pub fn text(&self) -> Option<&str> {
+        self.value.text()
+    }
+
+    /// The string value, when it is a non-empty string that is not a placeholder.
+    pub fn concrete(&self) -> Option<&str> {
+        self.value
+            .as_str()
+            .filter(|t| !t.trim().is_empty() && !arn::is_placeholder(t))
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        if self.value.span.is_empty() {
+            self.key.clone()
+        } else {
+            self.value.span.clone()
+        }
+    }
+}
+
+/// A trust policy read from a role (or a policy file that is one).
+#[derive(Debug, Clone)]
+pub struct TrustPolicy {
+    pub root: Node,
+    /// Whether spans inside are exact (false: they all point at the encoded string).
+    pub exact: bool,
+    pub url_encoded: bool,
+}
+
+impl TrustPolicy {
+    pub fn policy(&self) -> Option<Policy<'_>> {
+        Policy::of(&self.root)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub form: Form,
+    pub file: FileId,
+    pub object: Option<ObjectId>,
+    /// The role's ARN as the input gives it (`Role.Arn`), parsed.
+    pub arn: Option<RoleArn>,
+    pub arn_span: Option<Range<usize>>,
+    /// `RoleName` / ACK `spec.name` / Terraform `name`.
+    pub name: Option<String>,
+    /// `/` unless the input sets a path.
+    pub path: String,
+    /// Where to point for "this role": its ARN, else its name, else the trust policy.
+    pub anchor: Range<usize>,
+    pub trust: Option<TrustPolicy>,
+    /// An embedded trust policy that could not be parsed.
+    pub trust_error: Option<EmbeddedError>,
+    /// Terraform address with its module directory (`infra/aws_iam_role.app`), for
+    /// `aws_iam_role.app.arn` references from the same module.
+    pub address: Option<String>,
+}
+
+impl Role {
+    /// Whether `arn` names this role. A role known only by name (ACK, Terraform) matches any
+    /// account; IAM role names are unique without regard to case.
+    pub fn is(&self, arn: &RoleArn) -> bool {
+        match &self.arn {
+            Some(own) => {
+                own.account == arn.account
+                    && own.partition == arn.partition
+                    && own.key() == arn.key()
+            }
+            None => self.name.as_ref().is_some_and(|n| {
+                format!("{}{}", self.path, n)
+                    .eq_ignore_ascii_case(&format!("{}{}", arn.path, arn.name))
+            }),
+        }
+    }
+
+    /// "role `app`" for messages.
+    pub fn label(&self) -> String {
+        match (&self.arn, &self.name) {
+            (Some(a), _) => format!("role `{}`", a.name),
+            (None, Some(n)) => format!("role `{n}`"),
+            (None, None) => "this trust policy".to_string(),
+        }
+    }
+
+    pub fn policy(&self) -> Option<Policy<'_>> {
+        self.trust.as_ref().and_then(TrustPolicy::policy)
+    }
+}
+
+/// An EKS Pod Identity association, from any form.
+#[derive(Debug, Clone)]
+pub struct Association {
+    pub form: Form,
+    pub file: FileId,
+    pub object: Option<ObjectId>,
+    /// Where to point for "this association" (its `serviceAccount` value, else its start).
+    pub anchor: Range<usize>,
+    pub cluster: Option<Field>,
+    pub namespace: Option<Field>,
+    pub service_account: Option<Field>,
+    pub role_arn: Option<Field>,
+    pub target_role_arn: Option<Field>,
+    pub disable_session_tags: Option<Field>,
+    pub policy: Option<Field>,
+    pub association_arn: Option<Field>,
+    pub association_id: Option<Field>,
+    /// eksctl `createServiceAccount: true`: eksctl creates the ServiceAccount.
+    pub creates_service_account: bool,
+    /// Terraform `role_arn = aws_iam_role.<name>.arn`: the address of the role.
+    pub role_address: Option<String>,
+    pub target_role_address: Option<String>,
+}
+
+impl Association {
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_ref().and_then(Field::concrete)
+    }
+
+    pub fn service_account(&self) -> Option<&str> {
+        self.service_account.as_ref().and_then(Field::concrete)
+    }
+
+    pub fn cluster(&self) -> Option<&str> {
+        self.cluster.as_ref().and_then(Field::concrete)
+    }
+
+    pub fn session_tags_disabled(&self) -> bool {
+        self.disable_session_tags.as_ref().is_some_and(|f| {
+            matches!(
+                f.value.scalar().map(|s| s.kind),
+                Some(crate::input::ScalarKind::Bool(true))
+            ) || f.text() == Some("true")
+        })
+    }
+
+    pub fn role(&self) -> Option<RoleArn> {
+        self.role_arn
+            .as_ref()
+            .and_then(Field::concrete)
+            .and_then(|t| arn::parse_role_arn(t).ok())
+    }
+
+    pub fn target_role(&self) -> Option<RoleArn> {
+        self.target_role_arn
+            .as_ref()
+            .and_then(Field::concrete)
+            .and_then(|t| arn::parse_role_arn(t).ok())
+    }
+
+    /// The account of the cluster, when the input shows it (`associationArn`).
+    pub fn cluster_account(&self) -> Option<(&str, Range<usize>)> {
+        let f = self.association_arn.as_ref()?;
+        let account = f.concrete()?.split(':').nth(4)?;
+        arn::is_account_id(account).then(|| (account, f.span()))
+    }
+
+    /// "association default/s3-reader (cluster `prod`)" for messages.
+    pub fn label(&self) -> String {
+        let ns = self.namespace().unwrap_or("?");
+        let sa = self.service_account().unwrap_or("?");
+        match self.cluster() {
+            Some(c) => format!("the Pod Identity association for `{ns}/{sa}` in cluster `{c}`"),
+            None => format!("the Pod Identity association for `{ns}/{sa}`"),
+        }
+    }
+}
+
+/// A ServiceAccount set up for IRSA: `eks.amazonaws.com/role-arn` on a ServiceAccount, or an
+/// eksctl `iam.serviceAccounts[]` entry.
+#[derive(Debug, Clone)]
+pub struct IrsaBinding {
+    pub form: Form,
+    pub file: FileId,
+    pub object: Option<ObjectId>,
+    pub namespace: String,
+    pub name: String,
+    /// Span of the ServiceAccount's name (or the eksctl entry's `metadata.name`).
+    pub name_span: Range<usize>,
+    /// The `role-arn` annotation (or eksctl `attachRoleARN`); `None` when eksctl creates the role.
+    pub role_arn: Option<Field>,
+    /// The token audience: the `audience` annotation, else `sts.amazonaws.com`.
+    pub audience: String,
+    pub audience_field: Option<Field>,
+}
+
+impl IrsaBinding {
+    pub fn role(&self) -> Option<RoleArn> {
+        self.role_arn
+            .as_ref()
+            .and_then(Field::concrete)
+            .and_then(|t| arn::parse_role_arn(t).ok())
+    }
+
+    /// `system:serviceaccount:<ns>:<name>`, the token's `sub`.
+    pub fn subject(&self) -> String {
+        format!("system:serviceaccount:{}:{}", self.namespace, self.name)
+    }
+}
+
+/// A cluster from `aws eks describe-cluster` output.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub file: FileId,
+    pub name: String,
+    pub account: Option<String>,
+    pub arn_span: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct AwsModel {
+    pub roles: Vec<Role>,
+    pub associations: Vec<Association>,
+    pub bindings: Vec<IrsaBinding>,
+    pub clusters: Vec<Cluster>,
+    /// Values that are decided at apply time (Terraform variables, computed attributes).
+    pub not_static: Vec<NotStatic>,
+}
+
+/// A value that was not checked because it is not known without running Terraform.
+#[derive(Debug, Clone)]
+pub struct NotStatic {
+    pub file: FileId,
+    pub span: Range<usize>,
+    /// `role_arn of aws_eks_pod_identity_association.app`.
+    pub what: String,
+    pub reason: String,
+}
+
+impl AwsModel {
+    /// Roles in the inputs that `arn` names.
+    pub fn roles_named(&self, arn: &RoleArn) -> impl Iterator<Item = &Role> {
+        let arn = arn.clone();
+        self.roles.iter().filter(move |r| r.is(&arn))
+    }
+
+    /// Associations whose `roleArn` names `role`.
+    pub fn associations_using(&self, role: &Role) -> impl Iterator<Item = &Association> {
+        self.associations.iter().filter(move |a| {
+            a.role().is_some_and(|arn| role.is(&arn))
+                || (a.role_address.is_some() && a.role_address == role.address)
+        })
+    }
+
+    /// Associations whose `targetRoleArn` names `role`.
+    pub fn associations_targeting(&self, role: &Role) -> impl Iterator<Item = &Association> {
+        self.associations.iter().filter(move |a| {
+            a.target_role().is_some_and(|arn| role.is(&arn))
+                || (a.target_role_address.is_some() && a.target_role_address == role.address)
+        })
+    }
+
+    /// IRSA bindings whose role ARN names `role`.
+    pub fn bindings_using(&self, role: &Role) -> impl Iterator<Item = &IrsaBinding> {
+        self.bindings
+            .iter()
+            .filter(move |b| b.role().is_some_and(|arn| role.is(&arn)))
+    }
+
+    /// Associations for a ServiceAccount `namespace/name` (any cluster).
+    pub fn associations_for(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &Association> {
+        let (namespace, name) = (namespace.to_string(), name.to_string());
+        self.associations.iter().filter(move |a| {
+            a.namespace() == Some(namespace.as_str()) && a.service_account() == Some(name.as_str())
+        })
+    }
+
+    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
+        self.clusters.iter().find(|c| c.name == name)
+    }
+}
+
+impl crate::model::Model<'_> {
+    /// The typed AWS view of the inputs, built on first use and shared by every rule.
+    pub fn aws(&self) -> &AwsModel {
+        self.aws.get_or_init(|| sources::build(self))
+    }
+}

@@ -1,0 +1,365 @@
+//! The GCP side of the inputs, typed: IAM bindings that grant roles to members (Config Connector
+//! `IAMPolicy`, `IAMPartialPolicy`, `IAMPolicyMember`; Terraform `google_service_account_iam_*`
+//! and `google_project_iam_*`) and the Google service accounts they target (`IAMServiceAccount`,
+//! `google_service_account`). Built once per run on first use ([`Model::gcp`]); a run without
+//! GCP inputs pays one pass over the objects and the `.tf` blocks.
+//!
+//! Facts: research `aws-eks-pod-identity-irsa-gke.md` §5 (KCC CRD shapes, principal formats).
+
+pub mod member;
+mod terraform;
+
+use std::ops::Range;
+
+use crate::input::{FileId, Node, SourceFile};
+use crate::model::{Model, Object, ObjectId};
+
+pub use member::{
+    GsaEmail, MemberError, Part, WorkloadMember, parse_gsa_email, parse_workload_member,
+};
+
+/// The KSA annotation that names the Google service account to impersonate.
+pub const GSA_ANNOTATION: &str = "iam.gke.io/gcp-service-account";
+/// The role a KSA needs on the Google service account.
+pub const WORKLOAD_IDENTITY_USER: &str = "roles/iam.workloadIdentityUser";
+/// Config Connector's IAM API group.
+pub const KCC_IAM_GROUP: &str = "iam.cnrm.cloud.google.com";
+
+/// A text value of the inputs with its place.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub text: String,
+    pub file: FileId,
+    /// The whole value as written (quotes included).
+    pub span: Range<usize>,
+    /// Where `text` starts in the source when the source spells it out verbatim (no escapes);
+    /// sub-ranges of the text can then be pointed at exactly.
+    pub verbatim_at: Option<usize>,
+}
+
+impl Located {
+    pub fn new(text: String, file: FileId, span: Range<usize>, source: &SourceFile) -> Self {
+        let verbatim_at = [span.start, span.start + 1, span.start + 3]
+            .into_iter()
+            .find(|&at| source.text.get(at..at + text.len()) == Some(text.as_str()));
+        Self {
+            text,
+            file,
+            span,
+            verbatim_at,
+        }
+    }
+
+    pub fn of_node(node: &Node, file: FileId, source: &SourceFile) -> Option<Self> {
+        Some(Self::new(
+            node.as_str()?.to_string(),
+            file,
+            node.span.clone(),
+            source,
+        ))
+    }
+
+    /// The source range of `range` (a range of `text`), else the whole value.
+    pub fn sub_span(&self, range: &Range<usize>) -> Range<usize> {
+        match self.verbatim_at {
+            Some(at) if range.end <= self.text.len() && range.start < range.end => {
+                at + range.start..at + range.end
+            }
+            _ => self.span.clone(),
+        }
+    }
+}
+
+/// What an IAM binding is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A Google service account; either part may be unknown.
+    ServiceAccount {
+        account_id: Option<String>,
+        project: Option<String>,
+    },
+    /// A project (every service account in it).
+    Project,
+    Other,
+    /// The inputs do not say (unresolved Terraform references and the like).
+    Unknown,
+}
+
+/// Where a binding was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Kcc(ObjectId),
+    Terraform,
+}
+
+/// One (role, member) grant on one resource.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub origin: Origin,
+    /// `IAMPolicy`, `google_service_account_iam_member`, …
+    pub kind: &'static str,
+    /// KCC object display name or Terraform address.
+    pub display: String,
+    pub file: FileId,
+    /// A one-line place for the binding as a whole.
+    pub anchor: Range<usize>,
+    pub role: Option<Located>,
+    /// The literal member; `None` for `memberFrom` or members the inputs do not spell out.
+    /// Terraform templates keep their literal parts, with `${…}` for each interpolation.
+    pub member: Option<Located>,
+    /// The member is a Terraform template (its text holds `${…}` placeholders).
+    pub member_is_template: bool,
+    pub target: Target,
+    /// The resource as the inputs name it, to match resources across bindings.
+    pub resource_key: Option<String>,
+}
+
+impl Binding {
+    pub fn role_is(&self, role: &str) -> bool {
+        self.role.as_ref().is_some_and(|r| r.text == role)
+    }
+}
+
+/// A Google service account defined in the inputs.
+#[derive(Debug, Clone)]
+pub struct GoogleServiceAccount {
+    pub account_id: String,
+    pub project: Option<String>,
+    pub file: FileId,
+    pub anchor: Range<usize>,
+    pub display: String,
+}
+
+/// A Terraform `kubernetes_service_account(_v1)` with literal name (and namespace).
+#[derive(Debug, Clone)]
+pub struct TerraformKsa {
+    pub namespace: String,
+    pub name: String,
+    pub file: FileId,
+    pub anchor: Range<usize>,
+    pub display: String,
+    /// The `iam.gke.io/gcp-service-account` annotation when it is a literal.
+    pub gsa_literal: Option<Located>,
+    /// The annotation as `google_service_account.<x>.email`: that account (ID, project), and
+    /// the span of the reference.
+    pub gsa_resource: Option<(GsaEmail, Range<usize>)>,
+}
+
+#[derive(Debug, Default)]
+pub struct GcpModel {
+    pub bindings: Vec<Binding>,
+    pub service_accounts: Vec<GoogleServiceAccount>,
+    /// Kubernetes ServiceAccounts defined in Terraform.
+    pub terraform_ksas: Vec<TerraformKsa>,
+}
+
+impl Model<'_> {
+    /// The GCP view of the inputs, built on first use.
+    pub fn gcp(&self) -> &GcpModel {
+        self.gcp.get_or_init(|| GcpModel::build(self))
+    }
+}
+
+impl GcpModel {
+    pub fn build(model: &Model<'_>) -> Self {
+        let mut out = Self::default();
+        for o in model.objects.iter().filter(|o| o.group() == KCC_IAM_GROUP) {
+            if o.is("IAMServiceAccount") {
+                out.service_accounts.extend(kcc_service_account(o));
+            } else {
+                kcc_bindings(model, o, &mut out.bindings);
+            }
+        }
+        terraform::collect(model, &mut out);
+        out
+    }
+
+    /// Bindings attached to the Google service account `gsa` (matched by account ID, and by
+    /// project when both sides name one that is not a placeholder).
+    pub fn bindings_on<'s>(&'s self, gsa: &'s GsaEmail) -> impl Iterator<Item = &'s Binding> + 's {
+        self.bindings.iter().filter(move |b| match &b.target {
+            Target::ServiceAccount {
+                account_id: Some(id),
+                project,
+            } => id == &gsa.account_id && same_project(project.as_deref(), gsa.project.as_deref()),
+            _ => false,
+        })
+    }
+
+    /// Whether Terraform defines the Kubernetes ServiceAccount `namespace/name`.
+    pub fn terraform_ksa(&self, namespace: &str, name: &str) -> Option<&TerraformKsa> {
+        self.terraform_ksas
+            .iter()
+            .find(|k| k.namespace == namespace && k.name == name)
+    }
+
+    /// The Google service account `gsa` if the inputs define it.
+    pub fn service_account(&self, gsa: &GsaEmail) -> Option<&GoogleServiceAccount> {
+        self.service_accounts.iter().find(|s| {
+            s.account_id == gsa.account_id
+                && same_project(s.project.as_deref(), gsa.project.as_deref())
+        })
+    }
+}
+
+/// Two project references that may be the same project (unknown or placeholder matches any).
+pub fn same_project(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if !member::is_placeholder(a) && !member::is_placeholder(b) => a == b,
+        _ => true,
+    }
+}
+
+/// KCC project of an object: its `cnrm.cloud.google.com/project-id` annotation (the namespace's
+/// annotation is not among the inputs in general, so it stays unknown).
+fn kcc_project(o: &Object<'_>) -> Option<String> {
+    o.annotation("cnrm.cloud.google.com/project-id")
+        .and_then(Node::as_str)
+        .map(str::to_string)
+}
+
+fn kcc_service_account(o: &Object<'_>) -> Option<GoogleServiceAccount> {
+    let name = o.name?;
+    // "When unset, the value of `metadata.name` is used as the default."
+    let account_id = o
+        .node
+        .get_path(&["spec", "resourceID"])
+        .and_then(Node::as_str)
+        .unwrap_or(name);
+    let anchor = o
+        .metadata
+        .and_then(|m| m.get("name"))
+        .map_or_else(|| o.node.span.clone(), |n| n.span.clone());
+    Some(GoogleServiceAccount {
+        account_id: account_id.to_string(),
+        project: kcc_project(o),
+        file: o.file,
+        anchor,
+        display: o.display_name(),
+    })
+}
+
+/// The target of a KCC `spec.resourceRef`, and a key naming the resource.
+fn kcc_target(o: &Object<'_>, model: &Model<'_>) -> (Target, Option<String>) {
+    let Some(r) = o.node.get_path(&["spec", "resourceRef"]) else {
+        return (Target::Unknown, None);
+    };
+    let kind = r.get_str("kind").unwrap_or("");
+    let namespace = r.get_str("namespace").unwrap_or(&o.namespace);
+    let key = match (r.get_str("name"), r.get_str("external")) {
+        (Some(name), _) => Some(format!("{kind}/{namespace}/{name}")),
+        (None, Some(ext)) => Some(format!("{kind}/external/{ext}")),
+        _ => None,
+    };
+    let target = match kind {
+        "IAMServiceAccount" => {
+            if let Some(name) = r.get_str("name") {
+                let defined = model.objects.iter().find(|x| {
+                    x.group() == KCC_IAM_GROUP
+                        && x.is("IAMServiceAccount")
+                        && x.name == Some(name)
+                        && x.namespace == namespace
+                });
+                match defined.and_then(kcc_service_account) {
+                    Some(sa) => Target::ServiceAccount {
+                        account_id: Some(sa.account_id),
+                        project: sa.project,
+                    },
+                    // Not among the inputs: KCC's default resourceID is the object name.
+                    None => Target::ServiceAccount {
+                        account_id: Some(name.to_string()),
+                        project: None,
+                    },
+                }
+            } else if let Some(ext) = r.get_str("external") {
+                external_service_account(ext)
+            } else {
+                Target::Unknown
+            }
+        }
+        "Project" => Target::Project,
+        "" => Target::Unknown,
+        _ => Target::Other,
+    };
+    (target, key)
+}
+
+/// `projects/P/serviceAccounts/EMAIL`, or the email itself.
+pub fn external_service_account(ext: &str) -> Target {
+    let email = ext.rsplit('/').next().unwrap_or(ext);
+    let project_from_path = ext
+        .strip_prefix("projects/")
+        .and_then(|r| r.split('/').next())
+        .filter(|p| *p != "-");
+    match email.split_once('@') {
+        Some((id, domain)) => Target::ServiceAccount {
+            account_id: Some(id.to_string()),
+            project: domain
+                .strip_suffix(".iam.gserviceaccount.com")
+                .map(str::to_string)
+                .or_else(|| project_from_path.map(str::to_string)),
+        },
+        None if !email.is_empty() => Target::ServiceAccount {
+            // A bare account ID (`projects/p/serviceAccounts/ID` is accepted by the API).
+            account_id: Some(email.to_string()),
+            project: project_from_path.map(str::to_string),
+        },
+        None => Target::Unknown,
+    }
+}
+
+fn kcc_bindings(model: &Model<'_>, o: &Object<'_>, out: &mut Vec<Binding>) {
+    let source = model.source(o.file);
+    let Some(spec) = o.node.get("spec") else {
+        return;
+    };
+    let (target, resource_key) = kcc_target(o, model);
+    let kind: &'static str = match o.kind {
+        "IAMPolicy" => "IAMPolicy",
+        "IAMPartialPolicy" => "IAMPartialPolicy",
+        "IAMPolicyMember" => "IAMPolicyMember",
+        _ => return,
+    };
+    let anchor = o
+        .node
+        .get("kind")
+        .map_or_else(|| o.node.span.clone(), |k| k.span.clone());
+    let base = |role: Option<Located>, member: Option<Located>, anchor: Range<usize>| Binding {
+        origin: Origin::Kcc(o.id),
+        kind,
+        display: o.display_name(),
+        file: o.file,
+        anchor,
+        role,
+        member,
+        member_is_template: false,
+        target: target.clone(),
+        resource_key: resource_key.clone(),
+    };
+    let located = |n: &Node| Located::of_node(n, o.file, source);
+    if kind == "IAMPolicyMember" {
+        let role = spec.get("role").and_then(located);
+        let member = spec.get("member").and_then(located);
+        out.push(base(role, member, anchor));
+        return;
+    }
+    for b in spec.get("bindings").map(Node::items).unwrap_or_default() {
+        let role = b.get("role").and_then(located);
+        let anchor = b
+            .entry("role")
+            .map_or_else(|| b.span.clone(), |e| e.key.span.clone());
+        let members = b.get("members").map(Node::items).unwrap_or_default();
+        if members.is_empty() {
+            out.push(base(role.clone(), None, anchor.clone()));
+        }
+        for m in members {
+            // IAMPolicy lists strings; IAMPartialPolicy lists `{member}` / `{memberFrom}`.
+            let member = if m.is_map() {
+                m.get("member").and_then(located)
+            } else {
+                located(m)
+            };
+            out.push(base(role.clone(), member, anchor.clone()));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! `-o junit`: JUnit XML for CI test-report views. One testsuite per file, one testcase per
+//! object (passing objects too), one `<failure>` per finding; findings outside any object
+//! (syntax errors, unrendered templates) belong to a testcase named after the file.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::model::object::object_nodes;
+
+use super::Report;
+
+/// XML 1.0 text/attribute escaping; characters XML cannot carry become U+FFFD.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Case {
+    name: String,
+    span: Option<Range<usize>>,
+    failures: Vec<String>,
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    render_only(report, None)
+}
+
+/// `only`: with `--index-root`, the files findings are reported for (the others are context).
+pub fn render_only(report: &Report<'_>, only: Option<&HashSet<String>>) -> String {
+    let mut suites = String::new();
+    let (mut total_tests, mut total_failures) = (0, 0);
+    for (i, file) in report.files.iter().enumerate() {
+        let src = &file.source;
+        if only.is_some_and(|o| !o.contains(&src.path)) {
+            continue;
+        }
+        let mut cases: Vec<Case> = Vec::new();
+        for doc in &file.parsed.documents {
+            for node in object_nodes(&doc.root) {
+                let (Some(api), Some(kind)) = (node.get_str("apiVersion"), node.get_str("kind"))
+                else {
+                    continue;
+                };
+                let _ = api;
+                let meta = node.get("metadata");
+                let name = meta.and_then(|m| m.get_str("name")).unwrap_or("<unnamed>");
+                let ns = meta.and_then(|m| m.get_str("namespace"));
+                cases.push(Case {
+                    name: match ns {
+                        Some(ns) => format!("{kind} {ns}/{name}"),
+                        None => format!("{kind} {name}"),
+                    },
+                    span: Some(node.span.clone()),
+                    failures: Vec::new(),
+                });
+            }
+        }
+        let mut file_case = Case {
+            name: src.path.clone(),
+            span: None,
+            failures: Vec::new(),
+        };
+        for f in report.findings.iter().filter(|f| f.file.0 == i) {
+            let p = src.position(f.span.start);
+            let body = format!(
+                "{}[{}] {}:{}:{}: {}\nhelp: {}",
+                f.severity.as_str(),
+                f.rule.id,
+                src.path,
+                p.line,
+                p.column,
+                f.message,
+                f.help_text()
+            );
+            let failure = format!(
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                escape(&f.rule.id),
+                escape(&format!("{}: {}", f.rule.id, f.message)),
+                escape(&body)
+            );
+            // The innermost object containing the finding (a List item before the List).
+            let owner = cases
+                .iter_mut()
+                .filter(|c| {
+                    c.span.as_ref().is_some_and(|s| {
+                        s.start <= f.span.start && f.span.start < s.end.max(s.start + 1)
+                    })
+                })
+                .min_by_key(|c| c.span.as_ref().map_or(usize::MAX, |s| s.end - s.start));
+            match owner {
+                Some(c) => c.failures.push(failure),
+                None => file_case.failures.push(failure),
+            }
+        }
+        if !file_case.failures.is_empty() || cases.is_empty() {
+            cases.insert(0, file_case);
+        }
+        let failures: usize = cases.iter().map(|c| c.failures.len().min(1)).sum();
+        total_tests += cases.len();
+        total_failures += failures;
+        suites.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
+            escape(&src.path),
+            cases.len()
+        ));
+        for c in cases {
+            let line = c.span.as_ref().map(|s| src.position(s.start).line);
+            let line_attr = line.map(|l| format!(" line=\"{l}\"")).unwrap_or_default();
+            if c.failures.is_empty() {
+                suites.push_str(&format!(
+                    "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"{line_attr}/>\n",
+                    escape(&src.path),
+                    escape(&c.name),
+                    escape(&src.path)
+                ));
+            } else {
+                suites.push_str(&format!(
+                    "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"{line_attr}>\n",
+                    escape(&src.path),
+                    escape(&c.name),
+                    escape(&src.path)
+                ));
+                for f in c.failures {
+                    suites.push_str(&f);
+                }
+                suites.push_str("    </testcase>\n");
+            }
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kubectl-wid\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"{}\">\n{suites}</testsuites>\n",
+        report.errors.len()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(
+            escape("a<b & \"c\"\n\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;&#10;\u{fffd}"
+        );
+    }
+}

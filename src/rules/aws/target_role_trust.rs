@@ -1,0 +1,143 @@
+use crate::model::aws::policy::{ASSUME_ROLE, TAG_SESSION};
+use crate::model::aws::{Association, Role, Statement};
+use crate::rules::{Context, Finding, Rule};
+
+use super::{role_finding, trust_note, trust_phrase};
+
+/// PI008: the target role of an association (`targetRoleArn`) must trust the association's
+/// role (`Principal.AWS` = that role's ARN, or its account) with `sts:AssumeRole`, and with
+/// `sts:TagSession` unless the association disables session tags: EKS Pod Identity assumes the
+/// target role with the first role's credentials, and its session tags are transitive
+/// (`not authorized to perform: sts:TagSession`, grafana/grafana#127716).
+pub struct TargetRoleTrust;
+
+impl Rule for TargetRoleTrust {
+    fn id(&self) -> &'static str {
+        "PI008"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        let aws = ctx.model.aws();
+        for role in &aws.roles {
+            let Some(policy) = role.policy() else {
+                continue;
+            };
+            for a in aws.associations_targeting(role) {
+                let Some(source) = a.role() else { continue };
+                let source_arn = source.to_arn();
+                let trusting: Vec<Statement<'_>> = policy
+                    .statements()
+                    .into_iter()
+                    .filter(|s| s.is_allow() && trusts(s, &source_arn, &source.account))
+                    .collect();
+                if trusting.is_empty() {
+                    self.untrusted(ctx, role, a, &policy.statements(), &source_arn, out);
+                    continue;
+                }
+                let mut missing = vec![ASSUME_ROLE];
+                if !a.session_tags_disabled() {
+                    missing.push(TAG_SESSION);
+                }
+                missing.retain(|m| !trusting.iter().any(|s| s.allows_action(m)));
+                if missing.is_empty() {
+                    continue;
+                }
+                let first = &trusting[0];
+                let span = first
+                    .action_entry()
+                    .map_or_else(|| first.anchor(), |e| e.value.span.clone());
+                let list = missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let why = if missing.contains(&TAG_SESSION) {
+                    "; Pod Identity session tags are transitive, so assuming the target role fails with `not authorized to perform: sts:TagSession` unless the association sets `disableSessionTags: true`"
+                } else {
+                    ""
+                };
+                let mut f = role_finding(
+                    ctx.model,
+                    self.id(),
+                    role,
+                    span,
+                    format!(
+                        "{} trusts the association role `{source_arn}` but does not allow {list}: {} cannot hand out credentials for this target role{why}",
+                        trust_phrase(role),
+                        a.label()
+                    ),
+                )
+                .help(format!(
+                    "allow `\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]` for `{source_arn}`{}",
+                    trust_note(role)
+                ));
+                if let Some(t) = &a.target_role_arn {
+                    f = f.related(a.file, t.span(), "target role of this association");
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// Whether `Principal.AWS` admits the role `arn` of `account` (the ARN, the account root, the
+/// account id, or `*`).
+fn trusts(s: &Statement<'_>, arn: &str, account: &str) -> bool {
+    s.principals("AWS")
+        .iter()
+        .filter_map(|n| n.text())
+        .any(|p| {
+            p == "*"
+                || p == account
+                || p.eq_ignore_ascii_case(arn)
+                || (p.starts_with("arn:") && p.ends_with(&format!(":iam::{account}:root")))
+        })
+}
+
+impl TargetRoleTrust {
+    fn untrusted(
+        &self,
+        ctx: &Context<'_, '_>,
+        role: &Role,
+        a: &Association,
+        statements: &[Statement<'_>],
+        source_arn: &str,
+        out: &mut Vec<Finding>,
+    ) {
+        let principals: Vec<String> = statements
+            .iter()
+            .filter(|s| s.is_allow())
+            .flat_map(|s| s.all_principals())
+            .filter_map(|(k, n)| n.text().map(|t| format!("{k} `{t}`")))
+            .collect();
+        let span = statements
+            .iter()
+            .find(|s| s.is_allow())
+            .and_then(|s| s.all_principals().first().map(|(_, n)| n.span.clone()))
+            .unwrap_or_else(|| role.anchor.clone());
+        let mut f = role_finding(
+            ctx.model,
+            self.id(),
+            role,
+            span,
+            format!(
+                "{} is the target role of {} but its trust policy does not trust the association role `{source_arn}` ({}): EKS Pod Identity assumes the target role with that role's credentials, so the pods get no credentials",
+                role.label(),
+                a.label(),
+                if principals.is_empty() {
+                    "it trusts nothing".to_string()
+                } else {
+                    format!("it trusts {}", principals.join(", "))
+                }
+            ),
+        )
+        .help(format!(
+            "add a statement with `\"Principal\": {{\"AWS\": \"{source_arn}\"}}`, `\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]` and a `sts:ExternalId` condition with the association's `externalId`{}",
+            trust_note(role)
+        ));
+        if let Some(t) = &a.target_role_arn {
+            f = f.related(a.file, t.span(), "target role of this association");
+        }
+        out.push(f);
+    }
+}

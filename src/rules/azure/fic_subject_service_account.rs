@@ -1,0 +1,146 @@
+use crate::model::azure_identity::{Field, parse_subject};
+use crate::model::values::closest;
+use crate::rules::{Context, Finding, Rule};
+
+use super::fic_common::{at_value, is_placeholder};
+
+/// AZ019: a federated credential's subject names a ServiceAccount that no input defines. Checked
+/// only when the inputs define ServiceAccounts at all (else there is nothing to compare with).
+/// Suggests the nearest ServiceAccount: wrong namespace, a typo, or a case-only difference
+/// (subjects match case-sensitively: AADSTS7002138).
+pub struct FicSubjectServiceAccount;
+
+impl Rule for FicSubjectServiceAccount {
+    fn id(&self) -> &'static str {
+        "AZ019"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        let all: Vec<_> = model.service_accounts().collect();
+        let tf = terraform_service_accounts(ctx);
+        if all.is_empty() && tf.is_empty() {
+            return;
+        }
+        for fic in &model.azure_identities().fics {
+            let Some(Field::Known(s)) = &fic.subject else {
+                continue;
+            };
+            let Ok((ns, name)) = parse_subject(&s.text) else {
+                continue;
+            };
+            if is_placeholder(ns) || is_placeholder(name) {
+                continue;
+            }
+            // An explicit namespace only: a ServiceAccount without one goes wherever it is applied.
+            let exact = all
+                .iter()
+                .any(|sa| sa.name == Some(name) && sa.namespace == ns);
+            if exact
+                || model.service_account(ns, name).is_some()
+                || tf.iter().any(|(n, s)| n == ns && s == name)
+            {
+                continue;
+            }
+            let case_only = all.iter().find(|sa| {
+                sa.name.is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    && sa.namespace.eq_ignore_ascii_case(ns)
+            });
+            let other_ns: Vec<_> = model.service_accounts_named(name).collect();
+            let in_ns: Vec<&str> = all
+                .iter()
+                .filter(|sa| sa.namespace == ns)
+                .filter_map(|sa| sa.name)
+                .collect();
+            let typo =
+                closest(name, in_ns.iter().copied()).and_then(|n| model.service_account(ns, n));
+            let (hint, suggestion) = if let Some(sa) = case_only {
+                (
+                    format!(
+                        "; ServiceAccount `{}/{}` differs only in case, and subjects match case-sensitively (AADSTS7002138)",
+                        sa.namespace,
+                        sa.name.unwrap_or("")
+                    ),
+                    Some(*sa),
+                )
+            } else if let Some(sa) = other_ns.first() {
+                (
+                    format!(
+                        "; did you mean namespace `{}`? ServiceAccount `{name}` is defined there",
+                        sa.namespace
+                    ),
+                    Some(*sa),
+                )
+            } else if let Some(sa) = typo {
+                (
+                    format!("; did you mean `{}`?", sa.name.unwrap_or("")),
+                    Some(sa),
+                )
+            } else {
+                (String::new(), None)
+            };
+            let mut f = at_value(
+                self.id(),
+                ctx,
+                fic,
+                s,
+                format!(
+                    "subject `{}` of {} names ServiceAccount `{ns}/{name}`, which no input defines{hint}",
+                    s.text, fic.display
+                ),
+            );
+            f = match suggestion {
+                Some(sa) => {
+                    let at = sa
+                        .metadata
+                        .and_then(|m| m.get("name"))
+                        .map_or(sa.node.span.clone(), |n| n.span.clone());
+                    f.help(format!(
+                        "set the subject to `system:serviceaccount:{}:{}` (exactly, case-sensitive), or fix the ServiceAccount",
+                        sa.namespace,
+                        sa.name.unwrap_or("")
+                    ))
+                    .related(sa.file, at, "nearest ServiceAccount defined here")
+                }
+                None => f.help(format!(
+                    "define ServiceAccount `{name}` in namespace `{ns}` (with `azure.workload.identity/client-id`), fix the subject, or lint together with the manifests that define it"
+                )),
+            };
+            out.push(f);
+        }
+    }
+}
+
+/// `(namespace, name)` of Terraform `kubernetes_service_account(_v1)` blocks with literal names
+/// (a namespace left out is `default`, as the provider does).
+fn terraform_service_accounts(ctx: &Context<'_, '_>) -> Vec<(String, String)> {
+    let tf = ctx.model.terraform();
+    let mut out = Vec::new();
+    for ty in [
+        "kubernetes_service_account",
+        "kubernetes_service_account_v1",
+    ] {
+        for (file, b) in tf.resources(ty) {
+            let Some(meta) = b.body.block("metadata") else {
+                continue;
+            };
+            let literal = |k: &str| {
+                meta.body
+                    .attr(k)
+                    .and_then(|a| match tf.resolve(file, &a.value) {
+                        crate::input::terraform::Resolved::Literal { expr, .. } => {
+                            expr.as_str().map(str::to_string)
+                        }
+                        crate::input::terraform::Resolved::Unresolved { .. } => None,
+                    })
+            };
+            if let Some(name) = literal("name") {
+                out.push((
+                    literal("namespace").unwrap_or_else(|| "default".into()),
+                    name,
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,228 @@
+use std::collections::BTreeSet;
+
+use crate::model::azure_identity::{Fic, Field, Form, TOKEN_EXCHANGE_AUDIENCE, parse_subject};
+use crate::rules::{Context, Finding, Rule};
+
+use super::fic_common::subject_for;
+use super::{CLIENT_ID, client_id_of, pod_opt_in};
+
+/// AZ020: a ServiceAccount with `azure.workload.identity/client-id`, used by a labelled workload,
+/// belongs to an identity whose federated credentials are in the inputs — but none names it.
+/// The identity is found by its client id (ASO status, `az identity show`) or because another
+/// ServiceAccount with the same client id is federated through it.
+pub struct ServiceAccountWithoutFic;
+
+impl Rule for ServiceAccountWithoutFic {
+    fn id(&self) -> &'static str {
+        "AZ020"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        let azure = model.azure_identities();
+        if azure.fics.is_empty() {
+            return;
+        }
+        // client id → identities, from identity documents and from federated ServiceAccounts.
+        let identities_of = |client_id: &str| -> BTreeSet<String> {
+            let mut keys: BTreeSet<String> = azure
+                .identities
+                .iter()
+                .filter(|i| {
+                    i.client_id
+                        .as_ref()
+                        .is_some_and(|c| c.text.eq_ignore_ascii_case(client_id))
+                })
+                .map(|i| i.key.clone())
+                .collect();
+            for fic in &azure.fics {
+                let Some((ns, name)) = subject_of(fic) else {
+                    continue;
+                };
+                let Some(sa) = model.service_account(ns, name) else {
+                    continue;
+                };
+                if client_id_of(sa)
+                    .and_then(|n| n.text())
+                    .is_some_and(|c| c.trim().eq_ignore_ascii_case(client_id))
+                {
+                    keys.insert(fic.identity.clone());
+                }
+            }
+            keys
+        };
+        terraform_service_accounts(self.id(), ctx, out);
+        for sa in model.service_accounts() {
+            let Some(name) = sa.name else { continue };
+            let Some(cid) = client_id_of(sa) else {
+                continue;
+            };
+            let Some(client_id) = cid.text().map(str::trim) else {
+                continue;
+            };
+            let labelled = model
+                .workloads_running_as(&sa.namespace, name)
+                .any(|w| w.pod.as_ref().is_some_and(|p| pod_opt_in(p).is_some()));
+            if !labelled {
+                continue;
+            }
+            let keys = identities_of(client_id);
+            let fics: Vec<&Fic> = azure
+                .fics
+                .iter()
+                .filter(|f| keys.contains(&f.identity))
+                .collect();
+            if fics.is_empty() {
+                continue;
+            }
+            let wanted = subject_for(&sa.namespace, name);
+            if fics
+                .iter()
+                .any(|f| matches!(&f.subject, Some(Field::Known(s)) if s.text == wanted))
+            {
+                continue;
+            }
+            // An unknown subject might be this one: say nothing rather than guess.
+            if fics
+                .iter()
+                .any(|f| matches!(f.subject, Some(Field::Unknown(_))))
+            {
+                continue;
+            }
+            let sibling = fics[0];
+            let issuer = sibling
+                .issuer
+                .as_ref()
+                .and_then(Field::known)
+                .map_or("<cluster issuer>", |l| l.text.as_str());
+            let span = model
+                .object(sa.id)
+                .annotations
+                .and_then(|a| a.entry(CLIENT_ID))
+                .map_or(cid.span.clone(), |e| e.value.span.clone());
+            let mut f = Finding::at(
+                self.id(),
+                sa,
+                span,
+                format!(
+                    "{} uses the client id of {}, whose federated credentials in the inputs do not include subject `{wanted}`: its pods' token exchange fails with AADSTS700213",
+                    sa.display_name(),
+                    sibling.identity_display
+                ),
+            )
+            .help(add_help(sibling, &wanted, issuer, &sa.namespace, name));
+            for fic in fics.iter().take(3) {
+                f = f.related(
+                    fic.file,
+                    fic.anchor.clone(),
+                    format!("federated credential {} of the same identity", fic.display),
+                );
+            }
+            out.push(f);
+        }
+    }
+}
+
+/// Terraform `kubernetes_service_account(_v1)` whose client-id annotation is
+/// `azurerm_user_assigned_identity.<x>.client_id`: the identity is known by reference.
+fn terraform_service_accounts(rule: &str, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+    use crate::input::terraform::Resolved;
+    let azure = ctx.model.azure_identities();
+    let tf = ctx.model.terraform();
+    for ty in [
+        "kubernetes_service_account",
+        "kubernetes_service_account_v1",
+    ] {
+        for (file, b) in tf.resources(ty) {
+            let Some(meta) = b.body.block("metadata") else {
+                continue;
+            };
+            let literal = |k: &str| {
+                meta.body
+                    .attr(k)
+                    .and_then(|a| match tf.resolve(file, &a.value) {
+                        Resolved::Literal { expr, .. } => expr.as_str().map(str::to_string),
+                        Resolved::Unresolved { .. } => None,
+                    })
+            };
+            let Some(name) = literal("name") else {
+                continue;
+            };
+            let namespace = literal("namespace").unwrap_or_else(|| "default".into());
+            let Some(entry) = meta
+                .body
+                .attr("annotations")
+                .and_then(|a| a.value.get(CLIENT_ID))
+            else {
+                continue;
+            };
+            let Some(("azurerm_user_assigned_identity", id_name, "client_id")) = entry
+                .value
+                .as_reference()
+                .and_then(|t| t.resource_attribute())
+            else {
+                continue;
+            };
+            let key = format!("tf:azurerm_user_assigned_identity.{id_name}");
+            let fics: Vec<&Fic> = azure.fics_of(&key).collect();
+            let wanted = subject_for(&namespace, &name);
+            if fics.is_empty()
+                || fics
+                    .iter()
+                    .any(|f| !matches!(&f.subject, Some(Field::Known(s)) if s.text != wanted))
+            {
+                continue;
+            }
+            let sibling = fics[0];
+            let mut f = Finding::new(
+                rule,
+                file,
+                entry.value.span.clone(),
+                format!(
+                    "`{}` (ServiceAccount `{namespace}/{name}`) uses the client id of {}, whose federated credentials in the inputs do not include subject `{wanted}`: its pods' token exchange fails with AADSTS700213",
+                    b.address(),
+                    sibling.identity_display
+                ),
+            )
+            .help(add_help(sibling, &wanted, "<cluster issuer>", &namespace, &name));
+            for fic in fics.iter().take(3) {
+                f = f.related(
+                    fic.file,
+                    fic.anchor.clone(),
+                    format!("federated credential {} of the same identity", fic.display),
+                );
+            }
+            out.push(f);
+        }
+    }
+}
+
+fn subject_of(fic: &Fic) -> Option<(&str, &str)> {
+    match &fic.subject {
+        Some(Field::Known(s)) => parse_subject(&s.text).ok(),
+        _ => None,
+    }
+}
+
+/// The credential to add, in the form the identity's other credentials use.
+fn add_help(sibling: &Fic, subject: &str, issuer: &str, ns: &str, name: &str) -> String {
+    let fic_name = format!("{ns}-{name}");
+    match sibling.form {
+        Form::Aso => format!(
+            "add a FederatedIdentityCredential like {}: spec.subject `{subject}`, spec.issuer `{issuer}`, spec.audiences [`{TOKEN_EXCHANGE_AUDIENCE}`]",
+            sibling.display
+        ),
+        Form::Terraform => format!(
+            "add `resource \"azurerm_federated_identity_credential\" \"{}\"` with subject = \"{subject}\", issuer = the cluster's issuer, audience = [\"{TOKEN_EXCHANGE_AUDIENCE}\"], on the same identity as {}",
+            fic_name.replace('-', "_"),
+            sibling.display
+        ),
+        Form::Arm => format!(
+            "add a `federatedIdentityCredentials` resource on {} with properties.subject `{subject}`, properties.issuer `{issuer}`, properties.audiences [`{TOKEN_EXCHANGE_AUDIENCE}`]",
+            sibling.identity_display
+        ),
+        Form::AzCli => format!(
+            "az identity federated-credential create --name {fic_name} --identity-name <identity> --resource-group <rg> --issuer {issuer} --subject {subject} --audience {TOKEN_EXCHANGE_AUDIENCE}"
+        ),
+    }
+}

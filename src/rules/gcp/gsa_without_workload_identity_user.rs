@@ -1,0 +1,165 @@
+use std::ops::Range;
+
+use crate::input::FileId;
+use crate::model::gcp::{
+    Binding, GcpModel, GsaEmail, WORKLOAD_IDENTITY_USER, WorkloadMember, member::is_placeholder,
+    parse_workload_member,
+};
+use crate::rules::{Context, Finding, ObjectRef, Rule};
+
+use super::gsa_of;
+
+/// GK005: a KSA linked to a Google service account (`iam.gke.io/gcp-service-account`) while the
+/// inputs manage that GSA (define it, or bind roles on it) but grant
+/// `roles/iam.workloadIdentityUser` on it to no member naming exactly this KSA. Both halves are
+/// required: without the grant every token request fails with
+/// `iam.serviceAccounts.getAccessToken` PERMISSION_DENIED.
+pub struct GsaWithoutWorkloadIdentityUser;
+
+/// A linked KSA, from a manifest or from Terraform.
+struct Linked {
+    /// `None` when the namespace is not fixed (a manifest without `metadata.namespace`).
+    namespace: Option<String>,
+    name: String,
+    display: String,
+    gsa: GsaEmail,
+    /// How the annotation spells the GSA.
+    written: String,
+    file: FileId,
+    span: Range<usize>,
+    object: Option<ObjectRef>,
+}
+
+impl Rule for GsaWithoutWorkloadIdentityUser {
+    fn id(&self) -> &'static str {
+        "GK005"
+    }
+
+    fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        let gcp = ctx.model.gcp();
+        if gcp.bindings.is_empty() && gcp.service_accounts.is_empty() {
+            return;
+        }
+        let mut linked = Vec::new();
+        for sa in ctx.model.service_accounts() {
+            let (Some(name), Some((node, gsa))) = (sa.name, gsa_of(sa)) else {
+                continue;
+            };
+            linked.push(Linked {
+                namespace: sa.namespace_explicit.then(|| sa.namespace.clone()),
+                name: name.to_string(),
+                display: sa.display_name(),
+                gsa,
+                written: node.as_str().unwrap_or("").to_string(),
+                file: sa.file,
+                span: node.span.clone(),
+                object: Some(ObjectRef::of(sa)),
+            });
+        }
+        for k in &gcp.terraform_ksas {
+            let (gsa, written, span) = match (&k.gsa_literal, &k.gsa_resource) {
+                (Some(l), _) => match crate::model::gcp::parse_gsa_email(&l.text) {
+                    Ok(g) => (g, l.text.clone(), l.span.clone()),
+                    Err(_) => continue,
+                },
+                (None, Some((g, span))) => {
+                    let written = match &g.project {
+                        Some(p) => format!("{}@{p}.iam.gserviceaccount.com", g.account_id),
+                        None => format!("{} (google_service_account)", g.account_id),
+                    };
+                    (g.clone(), written, span.clone())
+                }
+                (None, None) => continue,
+            };
+            linked.push(Linked {
+                namespace: Some(k.namespace.clone()),
+                name: k.name.clone(),
+                display: k.display.clone(),
+                gsa,
+                written,
+                file: k.file,
+                span,
+                object: None,
+            });
+        }
+        for l in &linked {
+            if let Some(f) = self.check_one(gcp, l) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+impl GsaWithoutWorkloadIdentityUser {
+    fn check_one(&self, gcp: &GcpModel, l: &Linked) -> Option<Finding> {
+        if is_placeholder(&l.gsa.account_id) {
+            return None;
+        }
+        let on_gsa: Vec<&Binding> = gcp.bindings_on(&l.gsa).collect();
+        let defined = gcp.service_account(&l.gsa);
+        if on_gsa.is_empty() && defined.is_none() {
+            return None;
+        }
+        let grants: Vec<&Binding> = on_gsa
+            .iter()
+            .copied()
+            .filter(|b| b.role_is(WORKLOAD_IDENTITY_USER))
+            .collect();
+        if grants.iter().any(|b| grants_to(b, l)) {
+            return None;
+        }
+        let ns = l.namespace.as_deref().unwrap_or("NAMESPACE");
+        let wanted = format!("serviceAccount:PROJECT_ID.svc.id.goog[{ns}/{}]", l.name);
+        let email = &l.written;
+        let mut f = Finding::new(
+            self.id(),
+            l.file,
+            l.span.clone(),
+            format!(
+                "{} is linked to `{email}`, but no binding in the inputs grants `{WORKLOAD_IDENTITY_USER}` on that Google service account to this Kubernetes ServiceAccount: token requests fail with `iam.serviceAccounts.getAccessToken` PERMISSION_DENIED",
+                l.display
+            ),
+        )
+        .help(format!(
+            "grant `{WORKLOAD_IDENTITY_USER}` on `{email}` to `{wanted}` (PROJECT_ID: the cluster's project), e.g. an IAMPolicyMember with that member and `resourceRef` to the IAMServiceAccount, or google_service_account_iam_member"
+        ));
+        f.object = l.object.clone();
+        for b in grants.iter().take(3) {
+            let (span, what) = match &b.member {
+                Some(m) => (
+                    m.span.clone(),
+                    format!("{} grants it to `{}` instead", b.kind, m.text),
+                ),
+                None => (b.anchor.clone(), format!("{} grants it here", b.kind)),
+            };
+            f = f.related(b.file, span, what);
+        }
+        if grants.is_empty()
+            && let Some(d) = defined
+        {
+            f = f.related(
+                d.file,
+                d.anchor.clone(),
+                format!("Google service account defined here ({})", d.display),
+            );
+        }
+        Some(f)
+    }
+}
+
+/// Whether a grant may name this KSA (placeholders and members the inputs do not spell out
+/// count as a match: never guess against the user).
+fn grants_to(b: &Binding, l: &Linked) -> bool {
+    let Some(member) = &b.member else { return true };
+    match parse_workload_member(&member.text) {
+        Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) => {
+            let ns_ok = is_placeholder(&namespace.text)
+                || l.namespace.as_deref().is_none_or(|ns| namespace.text == ns);
+            let name_ok = is_placeholder(&ksa.text) || ksa.text == l.name;
+            ns_ok && name_ok
+        }
+        // Malformed members are GK003's; namespace/cluster principal sets may include it.
+        Ok(Some(WorkloadMember::Other { .. })) => true,
+        Ok(None) | Err(_) => false,
+    }
+}

@@ -1,0 +1,256 @@
+//! `-o sarif` against GitHub code scanning's documented upload constraints (see
+//! shared/research/test-oracles.md §2: required properties, non-empty strings, length and count
+//! limits, levels), the catalog, exact regions and stable fingerprints. Validation against the
+//! official SARIF 2.1.0 JSON schema is in tests/external.rs (it needs Python tools).
+
+use std::collections::HashSet;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn lint(args: &[&str], stdin: Option<&str>) -> String {
+    let mut cmd = Command::cargo_bin("kubectl-wid").unwrap();
+    cmd.args(["lint", "--no-config"]).args(args);
+    if let Some(s) = stdin {
+        cmd.write_stdin(s.to_string());
+    }
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+fn text<'a>(v: &'a Value, what: &str) -> &'a str {
+    v.as_str()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| panic!("{what} must be a non-empty string: {v}"))
+}
+
+/// GitHub's documented constraints, as a checker. Returns every violation.
+pub fn github_violations(doc: &Value) -> Vec<String> {
+    let mut bad = Vec::new();
+    let mut check = |ok: bool, msg: String| {
+        if !ok {
+            bad.push(msg)
+        }
+    };
+    check(
+        doc["$schema"].as_str().is_some_and(|s| !s.is_empty()),
+        "$schema".into(),
+    );
+    check(doc["version"] == "2.1.0", "version must be 2.1.0".into());
+    let runs = doc["runs"].as_array().cloned().unwrap_or_default();
+    check(!runs.is_empty() && runs.len() <= 20, "1–20 runs".into());
+    for run in &runs {
+        let driver = &run["tool"]["driver"];
+        check(
+            driver["name"].as_str().is_some_and(|s| !s.is_empty()),
+            "tool.driver.name".into(),
+        );
+        let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+        check(
+            !rules.is_empty() && rules.len() <= 25_000,
+            "1–25,000 rules".into(),
+        );
+        let ids: Vec<&str> = rules
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or(""))
+            .collect();
+        for r in &rules {
+            let id = r["id"].as_str().unwrap_or("");
+            check(!id.is_empty(), "rule id".into());
+            let len = |p: &str| {
+                r.pointer(p)
+                    .and_then(Value::as_str)
+                    .map(|s| s.chars().count())
+            };
+            check(
+                len("/name").is_some_and(|n| n > 0 && n <= 255),
+                format!("{id}: name ≤255"),
+            );
+            check(
+                len("/shortDescription/text").is_some_and(|n| n > 0 && n <= 1024),
+                format!("{id}: shortDescription ≤1024"),
+            );
+            check(
+                len("/fullDescription/text").is_some_and(|n| n > 0 && n <= 1024),
+                format!("{id}: fullDescription ≤1024"),
+            );
+            check(
+                len("/help/text").is_some_and(|n| n > 0),
+                format!("{id}: help.text"),
+            );
+            check(
+                ["note", "warning", "error"]
+                    .contains(&r["defaultConfiguration"]["level"].as_str().unwrap_or("")),
+                format!("{id}: defaultConfiguration.level"),
+            );
+            if let Some(p) = r["properties"]["precision"].as_str() {
+                check(
+                    ["very-high", "high", "medium", "low"].contains(&p),
+                    format!("{id}: precision"),
+                );
+            }
+            if let Some(s) = r["properties"]["security-severity"].as_str() {
+                check(
+                    s.parse::<f64>().is_ok_and(|v| (0.1..=10.0).contains(&v)),
+                    format!("{id}: security-severity"),
+                );
+            }
+            let tags = r["properties"]["tags"].as_array().map_or(0, Vec::len);
+            check(tags <= 20, format!("{id}: ≤20 tags"));
+        }
+        let has_base = run["invocations"][0]["workingDirectory"]["uri"].is_string()
+            || run["originalUriBaseIds"].is_object();
+        let results = run["results"].as_array().cloned().unwrap_or_default();
+        check(results.len() <= 25_000, "≤25,000 results".into());
+        for (i, res) in results.iter().enumerate() {
+            let rule = res["ruleId"].as_str().unwrap_or("");
+            check(
+                ids.contains(&rule),
+                format!("result {i}: ruleId {rule} in the rule table"),
+            );
+            if let Some(ix) = res["ruleIndex"].as_u64() {
+                check(
+                    ids.get(ix as usize) == Some(&rule),
+                    format!("result {i}: ruleIndex"),
+                );
+            }
+            check(
+                res["message"]["text"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty()),
+                format!("result {i}: message.text"),
+            );
+            check(
+                res["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .is_some_and(|s| !s.is_empty()),
+                format!("result {i}: partialFingerprints.primaryLocationLineHash"),
+            );
+            let locs = res["locations"].as_array().cloned().unwrap_or_default();
+            check(
+                !locs.is_empty() && locs.len() <= 1000,
+                format!("result {i}: 1–1000 locations"),
+            );
+            for l in locs
+                .iter()
+                .chain(res["relatedLocations"].as_array().into_iter().flatten())
+            {
+                let pl = &l["physicalLocation"];
+                let uri = pl["artifactLocation"]["uri"].as_str().unwrap_or("");
+                check(!uri.is_empty(), format!("result {i}: artifactLocation.uri"));
+                check(
+                    !uri.contains("://") || uri.starts_with("file://"),
+                    format!("result {i}: uri scheme {uri}"),
+                );
+                check(
+                    uri.starts_with("file://") || has_base,
+                    format!("result {i}: relative uri without a base"),
+                );
+                let reg = &pl["region"];
+                let n = |k: &str| reg[k].as_u64().unwrap_or(0);
+                check(
+                    n("startLine") >= 1
+                        && n("startColumn") >= 1
+                        && n("endLine") >= n("startLine")
+                        && n("endColumn") >= 1,
+                    format!("result {i}: region {reg}"),
+                );
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn sarif_meets_github_constraints_and_matches_the_catalog() {
+    let out = lint(&["-o", "sarif", "examples/"], None);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let bad = github_violations(&doc);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    let run = &doc["runs"][0];
+    let ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| text(&r["id"], "id"))
+        .collect();
+    let catalog: Vec<&str> = kubectl_wid::rules::catalog()
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids, catalog, "the SARIF rule table is the catalog");
+    for r in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        let id = text(&r["id"], "id");
+        assert!(text(&r["helpUri"], "helpUri").ends_with(&format!("/rules/{id}.yaml")));
+        assert!(std::path::Path::new(&format!("rules/{id}.yaml")).is_file());
+    }
+    assert!(!run["results"].as_array().unwrap().is_empty());
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("file:///")
+    );
+}
+
+#[test]
+fn regions_are_the_json_outputs_exact_spans() {
+    let json: Value = serde_json::from_str(&lint(&["-o", "json", "examples/"], None)).unwrap();
+    let sarif: Value = serde_json::from_str(&lint(&["-o", "sarif", "examples/"], None)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(findings.len(), results.len());
+    for (f, r) in findings.iter().zip(results) {
+        let pl = &r["locations"][0]["physicalLocation"];
+        assert_eq!(pl["artifactLocation"]["uri"], f["path"]);
+        assert_eq!(pl["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let reg = &pl["region"];
+        assert_eq!(
+            (
+                &reg["startLine"],
+                &reg["startColumn"],
+                &reg["endLine"],
+                &reg["endColumn"]
+            ),
+            (&f["line"], &f["column"], &f["end_line"], &f["end_column"]),
+            "{f}"
+        );
+        assert_eq!(r["ruleId"], f["rule"]);
+    }
+}
+
+#[test]
+fn fingerprints_survive_unrelated_edits() {
+    let sa = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: not-a-guid\n";
+    let fingerprints = |text: &str| -> Vec<String> {
+        let doc: Value = serde_json::from_str(&lint(&["-o", "sarif", "-"], Some(text))).unwrap();
+        doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = fingerprints(sa);
+    assert_eq!(before.len(), 1);
+    // Another document above, comments, re-indentation: same fingerprint.
+    let edited = format!(
+        "# owned by team-a\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\n{}",
+        sa.replace("  annotations:\n    azure", "  annotations:\n      azure")
+    );
+    assert_eq!(fingerprints(&edited), before);
+    // A different problem on the object: a different fingerprint.
+    assert_ne!(
+        fingerprints(&sa.replace("not-a-guid", "still-not-a-guid")),
+        before
+    );
+    // Two identical findings in one file are told apart.
+    let twice = fingerprints(&format!("{sa}---\n{sa}"));
+    assert_eq!(twice.len(), 2);
+    assert_eq!(twice.iter().collect::<HashSet<_>>().len(), 2, "{twice:?}");
+}
