@@ -876,7 +876,7 @@ _kubectl__wid() {
             return 0
             ;;
         kubectl__subcmd__wid__subcmd__lint)
-            opts="-o -n -A -h --output --fail-on --namespace --select --ignore --color --issuer --cluster --kubeconfig --context --all-contexts --all-namespaces --request-timeout --chunk-size --config --no-config --rules-dir --disallow-suppressions --index-root --fix --unsafe-fixes --diff --help"
+            opts="-o -n -A -h --output --fail-on --namespace --select --ignore --color --issuer --audience --cluster --kubeconfig --context --all-contexts --all-namespaces --request-timeout --chunk-size --config --no-config --rules-dir --disallow-suppressions --index-root --fix --unsafe-fixes --diff --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,6 +915,10 @@ _kubectl__wid() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,7 @@ set edit:completion:arg-completer[kubectl-wid] = {|@words|
             cand --ignore 'Do not run these rules (id, name, provider or id prefix; repeatable, comma-separated)'
             cand --color 'When to use colour in human output'
             cand --issuer 'OIDC issuer URL of the target cluster (`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`); federated identity credential issuers must equal one exactly. Repeatable'
+            cand --audience 'Token audience the cluster''s Workload ID webhook projects, when changed from the default `api://AzureADTokenExchange` (webhook `--audience`); credentials must use it. Repeatable'
             cand --kubeconfig 'Path to the kubeconfig file [default: KUBECONFIG (several files merged), else ~/.kube/config]'
             cand --context 'The kubeconfig context to use [default: current-context]'
             cand --request-timeout 'Give up on a request after this long (`30s`, `2m`; `0` waits forever)'

@@ -50,6 +50,7 @@ complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l color -
 always\t''
 never\t''"
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l issuer -d 'OIDC issuer URL of the target cluster (`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`); federated identity credential issuers must equal one exactly. Repeatable' -r
+complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l audience -d 'Token audience the cluster\'s Workload ID webhook projects, when changed from the default `api://AzureADTokenExchange` (webhook `--audience`); credentials must use it. Repeatable' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l kubeconfig -d 'Path to the kubeconfig file [default: KUBECONFIG (several files merged), else ~/.kube/config]' -r -F
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l context -d 'The kubeconfig context to use [default: current-context]' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l request-timeout -d 'Give up on a request after this long (`30s`, `2m`; `0` waits forever)' -r

@@ -12,6 +12,9 @@ pub struct Options {
     /// OIDC issuer URLs of the target cluster(s) (`--issuer`, config file): FIC issuers must
     /// equal one of them byte for byte. Empty: issuer checks are limited to the format.
     pub issuers: Vec<String>,
+    /// Token audiences the clusters' Azure webhooks project (`--audience`, config file); empty
+    /// means the default `api://AzureADTokenExchange`.
+    pub audiences: Vec<String>,
     /// Custom rules, severity overrides, suppressions, `--index-root` (see `crate::suppress`).
     pub policy: crate::suppress::Policy,
 }
@@ -22,6 +25,7 @@ impl Default for Options {
             namespace: "default".into(),
             selection: Selection::default(),
             issuers: Vec::new(),
+            audiences: Vec::new(),
             policy: crate::suppress::Policy::default(),
         }
     }
@@ -40,6 +44,7 @@ pub struct Outcome {
 pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
     let mut model = Model::build(&inputs.files, &options.namespace);
     model.cluster_issuers = options.issuers.clone();
+    model.token_audiences = options.audiences.clone();
     let findings = rules::run(&model, &options.selection);
     let (findings, unused_exemptions) =
         crate::suppress::finish(&model, findings, &options.selection, &options.policy);

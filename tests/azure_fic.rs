@@ -126,3 +126,51 @@ fn directories_are_walked_for_tf_files_and_bad_hcl_is_reported() {
         .collect();
     assert_eq!(rules, ["TF001", "AZ021"], "{v:#}");
 }
+
+/// A cluster whose webhook projects another audience (`--audience`, or `azure.token-audience`
+/// of a known cluster in the config file): credentials must use that one instead.
+#[test]
+fn configured_token_audience_replaces_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fs::read_to_string("tests/fixtures/AZ023/good-az.json").unwrap();
+    let custom = good.replace("api://AzureADTokenExchange", "api://contoso-aks-exchange");
+    fs::write(dir.path().join("fic.json"), &custom).unwrap();
+    let rules = |args: &[&str]| -> Vec<String> {
+        let out = wid().current_dir(dir.path()).args(args).output().unwrap();
+        let v = json_of(&out.stdout);
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Default audience: the custom one is wrong.
+    assert!(
+        rules(&["lint", "--no-config", "-o", "json", "fic.json"]).contains(&"AZ023".to_string())
+    );
+    // Told on the command line: accepted.
+    let with_flag = rules(&[
+        "lint",
+        "--no-config",
+        "-o",
+        "json",
+        "--audience",
+        "api://contoso-aks-exchange",
+        "fic.json",
+    ]);
+    assert!(!with_flag.contains(&"AZ023".to_string()), "{with_flag:?}");
+    // Told by the config file: accepted; and then the default one is reported.
+    fs::write(
+        dir.path().join(".kubectl-wid.yaml"),
+        "clusters:\n  prod:\n    azure:\n      token-audience: api://contoso-aks-exchange\n",
+    )
+    .unwrap();
+    let with_config = rules(&["lint", "-o", "json", "fic.json"]);
+    assert!(
+        !with_config.contains(&"AZ023".to_string()),
+        "{with_config:?}"
+    );
+    fs::write(dir.path().join("fic.json"), &good).unwrap();
+    assert!(rules(&["lint", "-o", "json", "fic.json"]).contains(&"AZ023".to_string()));
+}

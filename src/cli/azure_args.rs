@@ -8,6 +8,10 @@ pub struct AzureArgs {
     /// federated identity credential issuers must equal one exactly. Repeatable
     #[arg(long = "issuer", value_name = "URL", value_parser = parse_issuer)]
     pub issuers: Vec<String>,
+    /// Token audience the cluster's Workload ID webhook projects, when changed from the default
+    /// `api://AzureADTokenExchange` (webhook `--audience`); credentials must use it. Repeatable
+    #[arg(long = "audience", value_name = "AUDIENCE")]
+    pub audiences: Vec<String>,
 }
 
 /// An issuer is compared byte for byte, so only a value that cannot be an issuer at all is refused.

@@ -127,6 +127,8 @@ pub struct Prepared {
     pub policy: Policy,
     /// OIDC issuers of the config's known clusters.
     pub issuers: Vec<String>,
+    /// Token audiences of the config's known clusters' Azure webhooks (empty: the default).
+    pub audiences: Vec<String>,
     excludes: Option<(PathBuf, GlobSet)>,
     index_root: Option<PathBuf>,
 }
@@ -320,6 +322,14 @@ pub fn prepare(
             report_only: None,
         },
         issuers,
+        audiences: settings
+            .map(|s| {
+                s.clusters
+                    .values()
+                    .filter_map(|c| c.azure.as_ref()?.token_audience.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
         excludes,
         index_root: eco.index_root.clone(),
         config,

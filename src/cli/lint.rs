@@ -96,6 +96,13 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
             .chain(&prep.issuers)
             .cloned()
             .collect(),
+        audiences: args
+            .azure
+            .audiences
+            .iter()
+            .chain(&prep.audiences)
+            .cloned()
+            .collect(),
         policy: prep.policy.clone(),
     };
     // `--fix` / `--diff`: fixes the inputs in place (then reports what remains) or ends the run.

@@ -46,10 +46,20 @@ pub struct GcpCluster {
     pub project_number: Option<String>,
 }
 
+/// Azure settings of a known cluster.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AzureCluster {
+    /// The audience the cluster's Workload ID webhook projects (its `--audience` flag), when
+    /// not the default `api://AzureADTokenExchange`.
+    pub token_audience: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Cluster {
     pub oidc_issuer: Option<String>,
+    pub azure: Option<AzureCluster>,
     pub aws: Option<AwsCluster>,
     pub gcp: Option<GcpCluster>,
 }

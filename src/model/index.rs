@@ -37,6 +37,8 @@ pub struct Model<'a> {
     pub(super) gcp: std::sync::OnceLock<super::gcp::GcpModel>,
     /// OIDC issuer URLs of the target cluster(s) (`--issuer`, config); FIC issuers must equal one.
     pub cluster_issuers: Vec<String>,
+    /// Audiences the clusters' Azure webhooks project (`--audience`, config); empty: the default.
+    pub token_audiences: Vec<String>,
 }
 
 impl<'a> Model<'a> {
@@ -72,6 +74,7 @@ impl<'a> Model<'a> {
             azure: std::sync::OnceLock::new(),
             gcp: std::sync::OnceLock::new(),
             cluster_issuers: Vec::new(),
+            token_audiences: Vec::new(),
         };
         for o in &model.objects {
             if o.is("ServiceAccount")

@@ -14,6 +14,14 @@ impl Rule for FicAudience {
     }
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
+        // The webhook's `--audience` may be changed per cluster (`--audience`, config file).
+        let configured = &ctx.model.token_audiences;
+        let accepted: Vec<&str> = if configured.is_empty() {
+            vec![TOKEN_EXCHANGE_AUDIENCE]
+        } else {
+            configured.iter().map(String::as_str).collect()
+        };
+        let expected = accepted[0];
         for fic in &ctx.model.azure_identities().fics {
             let (file, span, items) = match &fic.audiences {
                 Some(Audiences::List { file, span, items }) => (*file, span.clone(), items),
@@ -33,7 +41,7 @@ impl Rule for FicAudience {
                                     fic.display
                                 ),
                             )
-                            .help(format!("add the audience `{TOKEN_EXCHANGE_AUDIENCE}`")),
+                            .help(format!("add the audience `{expected}`")),
                         );
                     }
                     continue;
@@ -48,31 +56,29 @@ impl Rule for FicAudience {
                         file,
                         span,
                         format!(
-                            "{} has {} audiences: federated credentials must have exactly one (`{TOKEN_EXCHANGE_AUDIENCE}`)",
+                            "{} has {} audiences: federated credentials must have exactly one (`{expected}`)",
                             fic.display,
                             items.len()
                         ),
                     )
-                    .help(format!("use exactly one audience: [\"{TOKEN_EXCHANGE_AUDIENCE}\"]")),
+                    .help(format!("use exactly one audience: [\"{expected}\"]")),
                 );
                 continue;
             }
             let Some(Field::Known(aud)) = items.first() else {
                 continue;
             };
-            if aud.text == TOKEN_EXCHANGE_AUDIENCE {
+            if accepted.contains(&aud.text.as_str()) {
                 continue;
             }
-            let why = if aud.text.trim() == TOKEN_EXCHANGE_AUDIENCE {
+            let why = if accepted.contains(&aud.text.trim()) {
                 "has whitespace around it".to_string()
-            } else if aud.text.eq_ignore_ascii_case(TOKEN_EXCHANGE_AUDIENCE) {
+            } else if accepted.iter().any(|a| aud.text.eq_ignore_ascii_case(a)) {
                 "differs in case (audiences match case-sensitively)".to_string()
             } else if aud.text == "api://AKSIdentityBinding" {
                 "is the identity-binding audience; tokens for direct federation carry `api://AzureADTokenExchange`".to_string()
             } else {
-                format!(
-                    "is not `{TOKEN_EXCHANGE_AUDIENCE}`, the audience of the token the webhook projects"
-                )
+                format!("is not `{expected}`, the audience of the token the webhook projects")
             };
             out.push(
                 at_value(
@@ -86,7 +92,7 @@ impl Rule for FicAudience {
                         fic.display
                     ),
                 )
-                .help(format!("set the audience to `{TOKEN_EXCHANGE_AUDIENCE}`")),
+                .help(format!("set the audience to `{expected}`")),
             );
         }
     }
