@@ -76,7 +76,8 @@ impl ColorChoice {
 pub fn main() -> ExitCode {
     // kubectl ≥ 1.26 completes `kubectl wid <TAB>` by running `kubectl_complete-wid <words…>`:
     // either this binary under that name, or the shipped script calling `kubectl-wid __complete`.
-    let mut argv = std::env::args();
+    // `args_os`: `std::env::args` panics on a non-UTF-8 argument; clap reports those itself.
+    let mut argv = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
     let name = argv.next().unwrap_or_default();
     let argv: Vec<String> = argv.collect();
     if tooling::invoked_as_completer(&name) {

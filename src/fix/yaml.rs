@@ -312,8 +312,22 @@ fn indent_step(text: &str, map: &Node) -> usize {
             }
         }
     }
-    // Nothing nested here: the smallest indentation of the file.
-    text.lines()
+    // Nothing nested here: the smallest indentation around the mapping. A window, not the
+    // whole file: this runs once per fix, and a whole-file scan made linting a file with
+    // thousands of fixable findings quadratic.
+    const WINDOW: usize = 16 * 1024;
+    let mut start = map.span.start.saturating_sub(WINDOW).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = map.span.end.saturating_add(WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text[start..end]
+        .lines()
+        // The window may start mid-line; that partial line says nothing about indentation.
+        .skip(usize::from(start > 0))
         .filter(|l| !l.trim_start().starts_with(['#', '-']) && !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .filter(|&n| n > 0)
