@@ -73,8 +73,10 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         args.fail_on,
     )?;
     let selection = prep.selection.clone();
+    let mut timings = Timings::from_env();
 
     let (paths, mut errors) = prep.discover(&args.cluster.paths(&args.paths));
+    timings.lap("discover");
     let stdin = if paths.iter().any(|p| matches!(p, InputPath::Stdin)) {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -85,6 +87,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         None
     };
     let mut inputs = load::load(&paths, stdin);
+    timings.lap("read+parse");
     errors.append(&mut inputs.errors);
     let options = engine::Options {
         namespace: prep.namespace.clone(),
@@ -119,6 +122,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         args.namespace.as_deref(),
     )?;
     let outcome = live.unwrap_or_else(|| engine::lint(&inputs, &options));
+    timings.lap("model+rules");
     for w in prep.unused_exemption_warnings(&outcome.unused_exemptions) {
         eprintln!("{w}");
     }
@@ -141,6 +145,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         args.color,
     )?;
 
+    timings.lap("report");
     super::fix_args::hint(&args.fix, &findings);
     Ok(if !errors.is_empty() {
         EXIT_ERROR
@@ -149,4 +154,23 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// Phase timings on stderr when `KUBECTL_WID_TIMINGS` is set (for `scripts/bench` and profiling).
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Self {
+        Self(std::env::var_os("KUBECTL_WID_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(start) = &mut self.0 {
+            eprintln!(
+                "timing {phase:<12} {:8.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+            *start = std::time::Instant::now();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Input layer: discovery, loading and span-exact documents.
 
 pub mod cluster;
+pub mod fast_yaml;
 pub mod load;
 pub mod node;
 pub mod redact;

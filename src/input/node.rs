@@ -34,7 +34,7 @@ impl ScalarKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     /// The value after escape processing (what the API server would see as text).
     pub text: String,
@@ -42,20 +42,20 @@ pub struct Scalar {
     pub kind: ScalarKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub key: Node,
     pub value: Node,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Scalar(Scalar),
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// Byte range in [`crate::input::SourceFile::text`].
     pub span: Range<usize>,

@@ -18,7 +18,7 @@ use super::source::SourceFile;
 /// alias expansion at about this many decode operations, so anything Kubernetes accepts we accept.
 pub const ALIAS_NODE_BUDGET: usize = 400_000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// 0-based position in the stream (counting every document, also empty or broken ones).
     pub index: usize,
@@ -32,7 +32,7 @@ pub enum ProblemKind {
     AliasBudget,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub kind: ProblemKind,
     pub span: Range<usize>,
@@ -41,7 +41,7 @@ pub struct Problem {
     pub document: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Parsed {
     pub documents: Vec<Document>,
     pub problems: Vec<Problem>,
@@ -212,7 +212,7 @@ impl<'s> Builder<'s> {
                     } else {
                         entries.last().map_or(range.end, |e| e.value.span.end)
                     };
-                    let entries = self.merge_and_check_keys(entries);
+                    let entries = merge_and_check_keys(entries, &mut self.problems, self.doc_index);
                     let node = Node {
                         span: start..end.max(start),
                         value: Value::Map(entries),
@@ -254,57 +254,104 @@ impl<'s> Builder<'s> {
             _ => {}
         }
     }
+}
 
-    /// Applies `<<` merge keys (go-yaml v2 supports them) and records duplicate keys.
-    fn merge_and_check_keys(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
-        let mut out = Vec::with_capacity(entries.len());
-        let mut merged = Vec::new();
-        for entry in entries {
-            let is_merge = matches!(&entry.key.value,
-                Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
-            if is_merge {
-                match &entry.value.value {
-                    Value::Map(m) => merged.extend(m.iter().cloned()),
-                    Value::Seq(items) => {
-                        for item in items {
-                            merged.extend(item.entries().iter().cloned());
-                        }
+/// Applies `<<` merge keys (go-yaml v2 supports them) and records duplicate keys.
+pub(super) fn merge_and_check_keys(
+    entries: Vec<Entry>,
+    problems: &mut Vec<Problem>,
+    document: usize,
+) -> Vec<Entry> {
+    let is_merge = |e: &Entry| matches!(&e.key.value, Value::Scalar(s) if s.style == Style::Plain && s.text == "<<");
+    let has_merge = entries.iter().any(is_merge);
+    report_duplicate_keys(entries.iter().filter(|e| !is_merge(e)), problems, document);
+    if !has_merge {
+        return entries;
+    }
+    let mut out = Vec::with_capacity(entries.len());
+    let mut merged = Vec::new();
+    for entry in entries {
+        if is_merge(&entry) {
+            match &entry.value.value {
+                Value::Map(m) => merged.extend(m.iter().cloned()),
+                Value::Seq(items) => {
+                    for item in items {
+                        merged.extend(item.entries().iter().cloned());
                     }
-                    Value::Scalar(_) => out.push(entry),
                 }
-                continue;
+                Value::Scalar(_) => out.push(entry),
             }
-            if let Some(key) = entry.key.scalar().map(|s| s.text.clone()) {
-                if let Some(first) = seen.get(&key) {
-                    let first = first.clone();
-                    self.problem(
-                        ProblemKind::DuplicateKey { first },
-                        entry.key.span.clone(),
-                        format!("duplicate key `{key}`"),
-                    );
-                } else {
-                    seen.insert(key, entry.key.span.clone());
-                }
-            }
+            continue;
+        }
+        out.push(entry);
+    }
+    for entry in merged {
+        let present = entry
+            .key
+            .text()
+            .is_some_and(|k| out.iter().any(|e: &Entry| e.key.text() == Some(k)));
+        if !present {
             out.push(entry);
         }
-        for entry in merged {
-            let present = entry
-                .key
-                .text()
-                .is_some_and(|k| out.iter().any(|e: &Entry| e.key.text() == Some(k)));
-            if !present {
-                out.push(entry);
+    }
+    out
+}
+
+/// A duplicate key is reported at its second occurrence, pointing back at the first.
+fn report_duplicate_keys<'e>(
+    entries: impl Iterator<Item = &'e Entry>,
+    problems: &mut Vec<Problem>,
+    document: usize,
+) {
+    // Most mappings are small: comparing with the earlier keys needs no allocation; large
+    // ones get a map so a 100k-key mapping stays linear.
+    let keyed = entries.filter_map(|e| e.key.text().map(|k| (k, &e.key.span)));
+    let mut seen: HashMap<&str, &Range<usize>> = HashMap::new();
+    let mut earlier: Vec<(&str, &Range<usize>)> = Vec::new();
+    for (key, span) in keyed {
+        let first = if earlier.len() < 32 {
+            let found = earlier.iter().find(|(k, _)| *k == key).map(|(_, s)| *s);
+            if found.is_none() {
+                earlier.push((key, span));
+                if earlier.len() == 32 {
+                    seen.extend(earlier.iter().copied());
+                }
             }
+            found
+        } else {
+            match seen.get(key) {
+                Some(first) => Some(*first),
+                None => {
+                    seen.insert(key, span);
+                    None
+                }
+            }
+        };
+        if let Some(first) = first {
+            problems.push(Problem {
+                kind: ProblemKind::DuplicateKey {
+                    first: first.clone(),
+                },
+                span: span.clone(),
+                message: format!("duplicate key `{key}`"),
+                document,
+            });
         }
-        out
     }
 }
 
 /// Parses every document of a YAML or JSON stream. Never panics; problems are returned.
 pub fn parse(source: &SourceFile) -> Parsed {
-    let mut parser = Parser::new_from_str(source.body());
+    super::fast_yaml::parse(source.body(), source.bom_len).unwrap_or_else(|| parse_general(source))
+}
+
+/// The general path: any YAML 1.2 (and JSON) through granit-parser's events.
+pub fn parse_general(source: &SourceFile) -> Parsed {
+    // Comments are not needed (suppressions are read from the text); not emitting them skips
+    // the parser's comment buffering, about a tenth of the parse time.
+    let mut options = granit_parser::Options::default();
+    options.set_emit_comments(false);
+    let mut parser = Parser::new_from_str_with_options(source.body(), options);
     let mut b = Builder {
         source,
         stack: Vec::new(),

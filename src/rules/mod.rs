@@ -158,12 +158,22 @@ impl Selection {
 /// Runs the selected rules in parallel and returns their findings in a deterministic order.
 pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     let ctx = Context { model };
+    // `KUBECTL_WID_TIMINGS=rules`: each rule's own time on stderr (scripts/bench, profiling).
+    let timings = std::env::var_os("KUBECTL_WID_TIMINGS").is_some_and(|v| v == "rules");
     let mut findings: Vec<Finding> = registry()
         .par_iter()
         .filter(|r| lookup(r.id()).is_some_and(|m| selection.enabled(m)))
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
+            let start = timings.then(std::time::Instant::now);
             rule.check(&ctx, &mut out);
+            if let Some(start) = start {
+                eprintln!(
+                    "timing rule {} {:8.2} ms",
+                    rule.id(),
+                    start.elapsed().as_secs_f64() * 1e3
+                );
+            }
             out
         })
         .collect();
