@@ -26,13 +26,20 @@ pub struct Model<'a> {
     pub objects: Vec<Object<'a>>,
     /// Documents that parsed but are not Kubernetes objects (no `apiVersion`/`kind`).
     pub non_objects: usize,
-    service_accounts: HashMap<(String, String), Vec<ObjectId>>,
-    service_accounts_by_name: HashMap<String, Vec<ObjectId>>,
-    workloads_by_service_account: HashMap<(String, String), Vec<ObjectId>>,
+    /// Indexes below are nested (namespace, then name) so lookups borrow their keys.
+    service_accounts: HashMap<String, HashMap<&'a str, Vec<ObjectId>>>,
+    service_accounts_by_name: HashMap<&'a str, Vec<ObjectId>>,
+    /// Every core ServiceAccount, in input order.
+    service_account_ids: Vec<ObjectId>,
+    /// Core ServiceAccounts by effective namespace, in input order.
+    service_accounts_by_namespace: HashMap<String, Vec<ObjectId>>,
+    workloads_by_service_account: HashMap<String, HashMap<String, Vec<ObjectId>>>,
     /// The AWS view, built on first use (`Model::aws`).
     pub(super) aws: std::sync::OnceLock<super::aws::AwsModel>,
     /// Azure identities and federated credentials, built on first use (`Model::azure_identities`).
     pub(super) azure: std::sync::OnceLock<super::azure_identity::AzureIdentities>,
+    /// The Terraform index, built on first use (`Model::terraform`).
+    terraform: std::sync::OnceLock<crate::input::terraform::TerraformIndex<'a>>,
     /// The GCP view (KCC and Terraform IAM bindings), built on first use (`Model::gcp`).
     pub(super) gcp: std::sync::OnceLock<super::gcp::GcpModel>,
     /// OIDC issuer URLs of the target cluster(s) (`--issuer`, config); FIC issuers must equal one.
@@ -69,33 +76,48 @@ impl<'a> Model<'a> {
             non_objects,
             service_accounts: HashMap::new(),
             service_accounts_by_name: HashMap::new(),
+            service_account_ids: Vec::new(),
+            service_accounts_by_namespace: HashMap::new(),
             workloads_by_service_account: HashMap::new(),
             aws: std::sync::OnceLock::new(),
             azure: std::sync::OnceLock::new(),
             gcp: std::sync::OnceLock::new(),
+            terraform: std::sync::OnceLock::new(),
             cluster_issuers: Vec::new(),
             token_audiences: Vec::new(),
         };
         for o in &model.objects {
+            if o.is("ServiceAccount") && o.group().is_empty() {
+                model.service_account_ids.push(o.id);
+                model
+                    .service_accounts_by_namespace
+                    .entry(o.namespace.clone())
+                    .or_default()
+                    .push(o.id);
+            }
             if o.is("ServiceAccount")
                 && o.group().is_empty()
                 && let Some(name) = o.name
             {
                 model
                     .service_accounts
-                    .entry((o.namespace.clone(), name.to_string()))
+                    .entry(o.namespace.clone())
+                    .or_default()
+                    .entry(name)
                     .or_default()
                     .push(o.id);
                 model
                     .service_accounts_by_name
-                    .entry(name.to_string())
+                    .entry(name)
                     .or_default()
                     .push(o.id);
             }
             if let Some(pod) = &o.pod {
                 model
                     .workloads_by_service_account
-                    .entry((o.namespace.clone(), pod.service_account.name.clone()))
+                    .entry(o.namespace.clone())
+                    .or_default()
+                    .entry(pod.service_account.name.clone())
                     .or_default()
                     .push(o.id);
             }
@@ -104,9 +126,10 @@ impl<'a> Model<'a> {
     }
 
     /// Blocks of every Terraform input, for lookups and reference resolution across files
-    /// (built on each call: a pass over the top-level blocks of the `.tf` inputs).
-    pub fn terraform(&self) -> crate::input::terraform::TerraformIndex<'a> {
-        crate::input::terraform::TerraformIndex::build(self.files)
+    /// (built once, on first use, and shared by every rule).
+    pub fn terraform(&self) -> &crate::input::terraform::TerraformIndex<'a> {
+        self.terraform
+            .get_or_init(|| crate::input::terraform::TerraformIndex::build(self.files))
     }
 
     pub fn object(&self, id: ObjectId) -> &Object<'a> {
@@ -122,7 +145,8 @@ impl<'a> Model<'a> {
     /// can put into any namespace.
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
         self.service_accounts
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(namespace)
+            .and_then(|names| names.get(name))
             .and_then(|ids| ids.first())
             .map(|&id| self.object(id))
             .or_else(|| {
@@ -141,9 +165,16 @@ impl<'a> Model<'a> {
     }
 
     pub fn service_accounts(&self) -> impl Iterator<Item = &Object<'a>> {
-        self.objects
-            .iter()
-            .filter(|o| o.is("ServiceAccount") && o.group().is_empty())
+        self.service_account_ids.iter().map(|&id| self.object(id))
+    }
+
+    /// ServiceAccounts whose effective namespace is `namespace`, in input order.
+    pub fn service_accounts_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.service_accounts_by_namespace
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.object(id))
     }
 
     /// Workloads (objects with a pod template) that run as `namespace/name`.
@@ -153,7 +184,8 @@ impl<'a> Model<'a> {
         name: &str,
     ) -> impl Iterator<Item = &Object<'a>> {
         self.workloads_by_service_account
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(namespace)
+            .and_then(|names| names.get(name))
             .into_iter()
             .flatten()
             .map(|&id| self.object(id))

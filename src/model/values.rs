@@ -65,17 +65,126 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The candidate closest to `word` within a distance that still reads as a typo.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).clamp(1, 4);
+    // Lowercased on first need: most calls reject every candidate by length alone.
+    let mut lower_word: Option<String> = None;
+    let word_len = if word.is_ascii() {
+        word.len()
+    } else {
+        lower_word.insert(word.to_lowercase()).chars().count()
+    };
     candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::levenshtein(&word.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
+        .filter_map(|c| {
+            // The distance is at least the difference in length: skip far candidates before
+            // paying for lowercasing and the full distance.
+            let lower = (!c.is_ascii()).then(|| c.to_lowercase());
+            let len = lower.as_ref().map_or(c.len(), |l| l.chars().count());
+            if len.abs_diff(word_len) > limit {
+                return None;
+            }
+            let lower = lower.unwrap_or_else(|| c.to_ascii_lowercase());
+            let word = lower_word.get_or_insert_with(|| word.to_lowercase());
+            Some((strsim::levenshtein(word, &lower), c))
         })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// A fixed candidate set for many [`closest`] queries (every ServiceAccount name, say): each
+/// candidate is lowercased once and indexed by length and a character histogram, two lower
+/// bounds of the edit distance, so most candidates are rejected without computing it.
+/// `Near::new(c).closest(w)` equals `closest(w, c)`.
+pub struct Near<'c> {
+    /// Sorted by `len`.
+    entries: Vec<NearEntry<'c>>,
+}
+
+struct NearEntry<'c> {
+    /// Characters in `lower`.
+    len: usize,
+    mask: u64,
+    hist: Histogram,
+    lower: String,
+    word: &'c str,
+}
+
+const BUCKETS: usize = 32;
+type Histogram = [u8; BUCKETS];
+
+/// Character counts per bucket (saturating): the bag distance of two histograms is at most the
+/// bag distance of the strings, which is at most their edit distance.
+fn histogram(s: &str) -> Histogram {
+    let mut h = [0u8; BUCKETS];
+    for c in s.chars() {
+        let b = &mut h[c as usize % BUCKETS];
+        *b = b.saturating_add(1);
+    }
+    h
+}
+
+/// Which of 64 buckets hold a character: a bucket set in one mask only stands for at least one
+/// character the other string lacks, a cheaper (weaker) lower bound than the histogram's.
+fn char_mask(s: &str) -> u64 {
+    s.chars().fold(0, |m, c| m | 1 << (c as u32 % 64))
+}
+
+fn mask_distance(a: u64, b: u64) -> usize {
+    (a & !b).count_ones().max((b & !a).count_ones()) as usize
+}
+
+fn bag_distance(a: &Histogram, b: &Histogram) -> usize {
+    let (mut more, mut less) = (0, 0);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += usize::from(x - y);
+        } else {
+            less += usize::from(y - x);
+        }
+    }
+    more.max(less)
+}
+
+impl<'c> Near<'c> {
+    pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        let mut entries: Vec<NearEntry<'c>> = candidates
+            .into_iter()
+            .filter(|c| seen.insert(*c))
+            .map(|word| {
+                let lower = word.to_lowercase();
+                NearEntry {
+                    len: lower.chars().count(),
+                    mask: char_mask(&lower),
+                    hist: histogram(&lower),
+                    lower,
+                    word,
+                }
+            })
+            .collect();
+        entries.sort_by_key(|e| e.len);
+        Self { entries }
+    }
+
+    pub fn closest(&self, word: &str) -> Option<&'c str> {
+        let limit = (word.chars().count() / 3).clamp(1, 4);
+        let word = word.to_lowercase();
+        let len = word.chars().count();
+        let hist = histogram(&word);
+        let mask = char_mask(&word);
+        let from = self
+            .entries
+            .partition_point(|e| e.len < len.saturating_sub(limit));
+        self.entries[from..]
+            .iter()
+            .take_while(|e| e.len <= len + limit)
+            .filter(|e| mask_distance(mask, e.mask) <= limit)
+            .filter(|e| bag_distance(&hist, &e.hist) <= limit)
+            .map(|e| (strsim::levenshtein(&word, &e.lower), e.word))
+            .filter(|(d, _)| *d <= limit)
+            .min_by_key(|(d, c)| (*d, *c))
+            .map(|(_, c)| c)
+    }
 }
 
 #[cfg(test)]
@@ -111,5 +220,42 @@ mod tests {
         assert_eq!(closest("client_id", keys), Some("client-id"));
         assert_eq!(closest("clientId", keys), Some("client-id"));
         assert_eq!(closest("something-else", keys), None);
+    }
+
+    #[test]
+    fn near_equals_closest() {
+        let names = [
+            "app1",
+            "App1",
+            "app12",
+            "web",
+            "wëb",
+            "ÅPP1",
+            "api-server",
+            "api_servre",
+            "db",
+            "x",
+            "frontend",
+            "front-end",
+            "backend",
+            "backend",
+            "İstanbul",
+            "istanbul",
+        ];
+        let near = Near::new(names);
+        for w in names.iter().copied().chain([
+            "ap1",
+            "webb",
+            "apiserver",
+            "DB",
+            "y",
+            "frontnd",
+            "",
+            "istanbull",
+            "İSTANBUL",
+            "zzzz",
+        ]) {
+            assert_eq!(near.closest(w), closest(w, names), "{w}");
+        }
     }
 }

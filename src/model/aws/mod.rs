@@ -8,6 +8,7 @@
 
 pub mod arn;
 pub mod embedded;
+mod lookup;
 pub mod policy;
 mod sources;
 mod terraform;
@@ -305,6 +306,8 @@ pub struct AwsModel {
     pub clusters: Vec<Cluster>,
     /// Values that are decided at apply time (Terraform variables, computed attributes).
     pub not_static: Vec<NotStatic>,
+    /// Built on first query, after the vectors above are complete.
+    lookup: std::sync::OnceLock<lookup::Lookup>,
 }
 
 /// A value that was not checked because it is not known without running Terraform.
@@ -324,27 +327,54 @@ impl AwsModel {
         self.roles.iter().filter(move |r| r.is(&arn))
     }
 
+    fn lookup(&self) -> &lookup::Lookup {
+        self.lookup.get_or_init(|| lookup::Lookup::build(self))
+    }
+
     /// Associations whose `roleArn` names `role`.
     pub fn associations_using(&self, role: &Role) -> impl Iterator<Item = &Association> {
-        self.associations.iter().filter(move |a| {
-            a.role().is_some_and(|arn| role.is(&arn))
-                || (a.role_address.is_some() && a.role_address == role.address)
-        })
+        let lookup = self.lookup();
+        lookup
+            .associations_using(role)
+            .into_iter()
+            .filter(move |&i| {
+                let a = &self.associations[i];
+                lookup.association_roles[i]
+                    .as_ref()
+                    .is_some_and(|arn| role.is(arn))
+                    || (a.role_address.is_some() && a.role_address == role.address)
+            })
+            .map(|i| &self.associations[i])
     }
 
     /// Associations whose `targetRoleArn` names `role`.
     pub fn associations_targeting(&self, role: &Role) -> impl Iterator<Item = &Association> {
-        self.associations.iter().filter(move |a| {
-            a.target_role().is_some_and(|arn| role.is(&arn))
-                || (a.target_role_address.is_some() && a.target_role_address == role.address)
-        })
+        let lookup = self.lookup();
+        lookup
+            .associations_targeting(role)
+            .into_iter()
+            .filter(move |&i| {
+                let a = &self.associations[i];
+                lookup.association_targets[i]
+                    .as_ref()
+                    .is_some_and(|arn| role.is(arn))
+                    || (a.target_role_address.is_some() && a.target_role_address == role.address)
+            })
+            .map(|i| &self.associations[i])
     }
 
     /// IRSA bindings whose role ARN names `role`.
     pub fn bindings_using(&self, role: &Role) -> impl Iterator<Item = &IrsaBinding> {
-        self.bindings
+        let lookup = self.lookup();
+        lookup
+            .bindings_using(role)
             .iter()
-            .filter(move |b| b.role().is_some_and(|arn| role.is(&arn)))
+            .filter(move |&&i| {
+                lookup.binding_roles[i]
+                    .as_ref()
+                    .is_some_and(|arn| role.is(arn))
+            })
+            .map(|&i| &self.bindings[i])
     }
 
     /// Associations for a ServiceAccount `namespace/name` (any cluster).
@@ -353,10 +383,10 @@ impl AwsModel {
         namespace: &str,
         name: &str,
     ) -> impl Iterator<Item = &Association> {
-        let (namespace, name) = (namespace.to_string(), name.to_string());
-        self.associations.iter().filter(move |a| {
-            a.namespace() == Some(namespace.as_str()) && a.service_account() == Some(name.as_str())
-        })
+        self.lookup()
+            .associations_for(namespace, name)
+            .iter()
+            .map(|&i| &self.associations[i])
     }
 
     pub fn cluster(&self, name: &str) -> Option<&Cluster> {

@@ -17,10 +17,10 @@ pub(super) fn build(aws: &mut AwsModel, model: &Model<'_>) {
         return;
     }
     for (file, block) in tf.resources("aws_iam_role") {
-        role(aws, model, &tf, file, block);
+        role(aws, model, tf, file, block);
     }
     for (file, block) in tf.resources("aws_eks_pod_identity_association") {
-        association(aws, model, &tf, file, block);
+        association(aws, model, tf, file, block);
     }
 }
 

@@ -208,7 +208,7 @@ impl AzureIdentities {
         }
         let tf = model.terraform();
         if !tf.is_empty() {
-            terraform_items(&tf, &mut out);
+            terraform_items(tf, &mut out);
         }
         out
     }

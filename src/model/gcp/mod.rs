@@ -151,6 +151,9 @@ pub struct GcpModel {
     pub service_accounts: Vec<GoogleServiceAccount>,
     /// Kubernetes ServiceAccounts defined in Terraform.
     pub terraform_ksas: Vec<TerraformKsa>,
+    /// Target account ID → indices of bindings on it, ascending; built on first query (rules
+    /// ask per linked KSA, and a scan per question is quadratic on big inputs).
+    bindings_by_account: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 impl Model<'_> {
@@ -177,13 +180,33 @@ impl GcpModel {
     /// Bindings attached to the Google service account `gsa` (matched by account ID, and by
     /// project when both sides name one that is not a placeholder).
     pub fn bindings_on<'s>(&'s self, gsa: &'s GsaEmail) -> impl Iterator<Item = &'s Binding> + 's {
-        self.bindings.iter().filter(move |b| match &b.target {
-            Target::ServiceAccount {
-                account_id: Some(id),
-                project,
-            } => id == &gsa.account_id && same_project(project.as_deref(), gsa.project.as_deref()),
-            _ => false,
-        })
+        let index = self.bindings_by_account.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+            for (i, b) in self.bindings.iter().enumerate() {
+                if let Target::ServiceAccount {
+                    account_id: Some(id),
+                    ..
+                } = &b.target
+                {
+                    map.entry(id.clone()).or_default().push(i);
+                }
+            }
+            map
+        });
+        let candidates = index.get(&gsa.account_id).map_or(&[][..], Vec::as_slice);
+        candidates
+            .iter()
+            .map(|&i| &self.bindings[i])
+            .filter(move |b| match &b.target {
+                Target::ServiceAccount {
+                    account_id: Some(id),
+                    project,
+                } => {
+                    id == &gsa.account_id
+                        && same_project(project.as_deref(), gsa.project.as_deref())
+                }
+                _ => false,
+            })
     }
 
     /// Whether Terraform defines the Kubernetes ServiceAccount `namespace/name`.

@@ -17,12 +17,12 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
         return;
     }
     for (file, b) in tf.resources("google_service_account") {
-        let Some(account_id) = literal_str(&tf, file, b, "account_id") else {
+        let Some(account_id) = literal_str(tf, file, b, "account_id") else {
             continue;
         };
         out.service_accounts.push(GoogleServiceAccount {
             account_id,
-            project: literal_str(&tf, file, b, "project"),
+            project: literal_str(tf, file, b, "project"),
             file,
             anchor: b.anchor(),
             display: b.address(),
@@ -33,7 +33,7 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
         "kubernetes_service_account_v1",
     ] {
         for (file, b) in tf.resources(ty) {
-            if let Some(k) = terraform_ksa(model, &tf, file, b) {
+            if let Some(k) = terraform_ksa(model, tf, file, b) {
                 out.terraform_ksas.push(k);
             }
         }
@@ -51,7 +51,7 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
                 (Target::Project, key(model, file, b, "project"))
             } else {
                 (
-                    service_account_target(&tf, file, b),
+                    service_account_target(tf, file, b),
                     key(model, file, b, "service_account_id"),
                 )
             };
@@ -68,7 +68,7 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
                 resource_key: resource_key.clone(),
             };
             if kind == "google_service_account_iam_policy" {
-                for (role, members) in policy_data_bindings(model, &tf, b) {
+                for (role, members) in policy_data_bindings(model, tf, b) {
                     if members.is_empty() {
                         out.bindings.push(base(role.clone(), None));
                     }
@@ -81,12 +81,12 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
             let role = b
                 .body
                 .attr("role")
-                .and_then(|a| located_str(model, &tf, file, &a.value));
+                .and_then(|a| located_str(model, tf, file, &a.value));
             if let Some(m) = b.body.attr("member") {
                 out.bindings
-                    .push(base(role, member_text(model, &tf, file, &m.value)));
+                    .push(base(role, member_text(model, tf, file, &m.value)));
             } else if let Some(ms) = b.body.attr("members") {
-                let items = match resolve(&tf, file, &ms.value) {
+                let items = match resolve(tf, file, &ms.value) {
                     Some((f, e)) => e.as_list().map(|l| (f, l)),
                     None => None,
                 };
@@ -94,7 +94,7 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
                     Some((f, list)) => {
                         for item in list {
                             out.bindings
-                                .push(base(role.clone(), member_text(model, &tf, f, item)));
+                                .push(base(role.clone(), member_text(model, tf, f, item)));
                         }
                     }
                     None => out.bindings.push(base(role, None)),

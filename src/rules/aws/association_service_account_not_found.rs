@@ -28,8 +28,7 @@ impl Rule for AssociationServiceAccountNotFound {
                 continue;
             }
             let in_namespace: Vec<&str> = model
-                .service_accounts()
-                .filter(|o| o.namespace == ns)
+                .service_accounts_in(ns)
                 .filter_map(|o| o.name)
                 .collect();
             let elsewhere: Vec<_> = model.service_accounts_named(sa).collect();

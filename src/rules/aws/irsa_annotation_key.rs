@@ -83,6 +83,11 @@ fn diagnose(key: &str) -> Option<String> {
     if KNOWN.contains(&suffix) && prefix == PREFIX {
         return None;
     }
+    // Checked first (it was last) because it rejects most keys cheaply; no effects either way.
+    let prefix_ok = prefix == PREFIX || closest(prefix, [PREFIX]).is_some();
+    if !prefix_ok {
+        return None;
+    }
     let suffix_fixed = if KNOWN.contains(&suffix) {
         Some(suffix)
     } else if OTHER_EKS_KEYS
@@ -118,8 +123,7 @@ fn diagnose(key: &str) -> Option<String> {
             })
             .flatten()
     })?;
-    let prefix_ok = prefix == PREFIX || closest(prefix, [PREFIX]).is_some();
-    prefix_ok.then(|| format!("{PREFIX}/{suffix_fixed}"))
+    Some(format!("{PREFIX}/{suffix_fixed}"))
 }
 
 #[cfg(test)]

@@ -36,7 +36,6 @@ impl Rule for EnvShadowsInjected {
                 if c.name.is_some_and(|n| skipped.contains(&n)) {
                     continue;
                 }
-                let who = c.describe();
                 for (name, entry) in c.env() {
                     if !INJECTED_ENV.contains(&name) {
                         continue;
@@ -44,6 +43,8 @@ impl Rule for EnvShadowsInjected {
                     let Some(name_node) = entry.get("name") else {
                         continue;
                     };
+                    // Formatted only for a finding, not for every container.
+                    let who = c.describe();
                     let origin = origin(entry);
                     let (consequence, related, help) = match name {
                         "AZURE_CLIENT_ID" => {

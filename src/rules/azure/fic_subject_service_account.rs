@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+
+use crate::model::Object;
 use crate::model::azure_identity::{Field, parse_subject};
 use crate::model::values::closest;
 use crate::rules::{Context, Finding, Rule};
@@ -17,11 +20,13 @@ impl Rule for FicSubjectServiceAccount {
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
-        let all: Vec<_> = model.service_accounts().collect();
         let tf = terraform_service_accounts(ctx);
-        if all.is_empty() && tf.is_empty() {
+        if model.service_accounts().next().is_none() && tf.is_empty() {
             return;
         }
+        // The first ServiceAccount per ASCII-lowercased (namespace, name), for the case-only
+        // hint; built on first need, as most runs have no unmatched subject.
+        let mut by_folded: Option<HashMap<(String, String), &Object<'_>>> = None;
         for fic in &model.azure_identities().fics {
             let Some(Field::Known(s)) = &fic.subject else {
                 continue;
@@ -33,23 +38,27 @@ impl Rule for FicSubjectServiceAccount {
                 continue;
             }
             // An explicit namespace only: a ServiceAccount without one goes wherever it is applied.
-            let exact = all
-                .iter()
-                .any(|sa| sa.name == Some(name) && sa.namespace == ns);
-            if exact
-                || model.service_account(ns, name).is_some()
+            // (An exact `namespace/name` match is the first case of `service_account`.)
+            if model.service_account(ns, name).is_some()
                 || tf.iter().any(|(n, s)| n == ns && s == name)
             {
                 continue;
             }
-            let case_only = all.iter().find(|sa| {
-                sa.name.is_some_and(|n| n.eq_ignore_ascii_case(name))
-                    && sa.namespace.eq_ignore_ascii_case(ns)
-            });
+            let case_only = by_folded
+                .get_or_insert_with(|| {
+                    let mut map = HashMap::new();
+                    for sa in model.service_accounts() {
+                        if let Some(n) = sa.name {
+                            map.entry((sa.namespace.to_ascii_lowercase(), n.to_ascii_lowercase()))
+                                .or_insert(sa);
+                        }
+                    }
+                    map
+                })
+                .get(&(ns.to_ascii_lowercase(), name.to_ascii_lowercase()));
             let other_ns: Vec<_> = model.service_accounts_named(name).collect();
-            let in_ns: Vec<&str> = all
-                .iter()
-                .filter(|sa| sa.namespace == ns)
+            let in_ns: Vec<&str> = model
+                .service_accounts_in(ns)
                 .filter_map(|sa| sa.name)
                 .collect();
             let typo =

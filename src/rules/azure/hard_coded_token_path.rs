@@ -92,7 +92,6 @@ impl HardCodedTokenPath {
                 collect_scalars(value, &mut scalars);
             }
         }
-        let who = c.describe();
         for node in scalars {
             let Some(text) = node.text() else { continue };
             let Some((path, versions)) = TOKEN_PATHS.iter().find(|(p, _)| text.contains(p)) else {
@@ -117,6 +116,8 @@ impl HardCodedTokenPath {
                     || node.span.clone(),
                     |i| node.span.start + i..node.span.start + i + full.len(),
                 );
+            // Formatted only for a finding, not for every container.
+            let who = c.describe();
             out.push(
                 Finding::at(
                     self.id(),
@@ -134,7 +135,6 @@ impl HardCodedTokenPath {
 
     /// A container mount at the directory where the webhook mounts the token.
     fn mount_paths(&self, o: &Object<'_>, c: Container<'_>, out: &mut Vec<Finding>) {
-        let who = c.describe();
         for m in c
             .node
             .get("volumeMounts")
@@ -148,17 +148,19 @@ impl HardCodedTokenPath {
                 continue;
             };
             let name = m.get_str("name").unwrap_or("");
-            let volume = if name.is_empty() {
-                "a volume".to_string()
-            } else {
-                format!("volume `{name}`")
-            };
             let Some((dir, _, versions)) = MOUNT_PATHS.iter().find(|(dir, webhook_name, _)| {
                 path.trim_end_matches('/') == *dir
                     && !(*webhook_name == LEGACY_VOLUME && name == LEGACY_VOLUME)
                     && !(*webhook_name == RESERVED_PREFIX && name.starts_with(RESERVED_PREFIX))
             }) else {
                 continue;
+            };
+            // Formatted only for a finding, not for every mount.
+            let who = c.describe();
+            let volume = if name.is_empty() {
+                "a volume".to_string()
+            } else {
+                format!("volume `{name}`")
             };
             out.push(
                 Finding::at(

@@ -90,7 +90,7 @@ pub fn client_id_of<'a>(sa: &Object<'a>) -> Option<&'a Node> {
 
 /// Whether a workload is meant to use Azure workload identity: its pod carries the label (any
 /// value), webhook pod annotations, or its ServiceAccount a client id.
-pub fn uses_workload_identity(model: &Model<'_>, o: &Object<'_>) -> bool {
+pub fn uses_workload_identity<'a>(model: &Model<'a>, o: &Object<'a>) -> bool {
     let Some(pod) = &o.pod else { return false };
     pod_opt_in(pod).is_some()
         || service_account_of(model, o)

@@ -32,8 +32,7 @@ impl Rule for ServiceAccountNotFound {
             }
             let same_ns: Vec<&str> = ctx
                 .model
-                .service_accounts()
-                .filter(|sa| sa.namespace == o.namespace)
+                .service_accounts_in(&o.namespace)
                 .filter_map(|sa| sa.name)
                 .collect();
             let suggestion = closest(name, same_ns.iter().copied());

@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::azure_identity::{Fic, Field, Form, TOKEN_EXCHANGE_AUDIENCE, parse_subject};
 use crate::rules::{Context, Finding, Rule};
@@ -23,34 +23,48 @@ impl Rule for ServiceAccountWithoutFic {
         if azure.fics.is_empty() {
             return;
         }
-        // client id → identities, from identity documents and from federated ServiceAccounts.
-        let identities_of = |client_id: &str| -> BTreeSet<String> {
-            let mut keys: BTreeSet<String> = azure
-                .identities
-                .iter()
-                .filter(|i| {
-                    i.client_id
-                        .as_ref()
-                        .is_some_and(|c| c.text.eq_ignore_ascii_case(client_id))
-                })
-                .map(|i| i.key.clone())
-                .collect();
-            for fic in &azure.fics {
-                let Some((ns, name)) = subject_of(fic) else {
-                    continue;
-                };
-                let Some(sa) = model.service_account(ns, name) else {
-                    continue;
-                };
-                if client_id_of(sa)
-                    .and_then(|n| n.text())
-                    .is_some_and(|c| c.trim().eq_ignore_ascii_case(client_id))
-                {
-                    keys.insert(fic.identity.clone());
-                }
+        // client id (ASCII-lowercased) → identities, from identity documents and from federated
+        // ServiceAccounts; built once, not per ServiceAccount.
+        let mut by_client_id: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        for i in &azure.identities {
+            if let Some(c) = &i.client_id {
+                by_client_id
+                    .entry(c.text.to_ascii_lowercase())
+                    .or_default()
+                    .insert(&i.key);
             }
-            keys
-        };
+        }
+        for fic in &azure.fics {
+            let Some((ns, name)) = subject_of(fic) else {
+                continue;
+            };
+            let Some(sa) = model.service_account(ns, name) else {
+                continue;
+            };
+            if let Some(c) = client_id_of(sa).and_then(|n| n.text()) {
+                by_client_id
+                    .entry(c.trim().to_ascii_lowercase())
+                    .or_default()
+                    .insert(&fic.identity);
+            }
+        }
+        // identity → indices of its federated credentials, ascending; and what its credentials'
+        // subjects are, so a shared identity is not rescanned per ServiceAccount.
+        let mut fics_by_identity: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut known_subjects: HashSet<(&str, &str)> = HashSet::new();
+        let mut unknown_subject: HashSet<&str> = HashSet::new();
+        for (i, f) in azure.fics.iter().enumerate() {
+            fics_by_identity.entry(&f.identity).or_default().push(i);
+            match &f.subject {
+                Some(Field::Known(s)) => {
+                    known_subjects.insert((&f.identity, &s.text));
+                }
+                Some(Field::Unknown(_)) => {
+                    unknown_subject.insert(&f.identity);
+                }
+                None => {}
+            }
+        }
         terraform_service_accounts(self.id(), ctx, out);
         for sa in model.service_accounts() {
             let Some(name) = sa.name else { continue };
@@ -66,29 +80,31 @@ impl Rule for ServiceAccountWithoutFic {
             if !labelled {
                 continue;
             }
-            let keys = identities_of(client_id);
-            let fics: Vec<&Fic> = azure
-                .fics
-                .iter()
-                .filter(|f| keys.contains(&f.identity))
-                .collect();
-            if fics.is_empty() {
+            let Some(keys) = by_client_id.get(&client_id.to_ascii_lowercase()) else {
+                continue;
+            };
+            if !keys.iter().any(|k| fics_by_identity.contains_key(k)) {
                 continue;
             }
             let wanted = subject_for(&sa.namespace, name);
-            if fics
+            if keys
                 .iter()
-                .any(|f| matches!(&f.subject, Some(Field::Known(s)) if s.text == wanted))
+                .any(|k| known_subjects.contains(&(*k, wanted.as_str())))
             {
                 continue;
             }
             // An unknown subject might be this one: say nothing rather than guess.
-            if fics
-                .iter()
-                .any(|f| matches!(f.subject, Some(Field::Unknown(_))))
-            {
+            if keys.iter().any(|k| unknown_subject.contains(k)) {
                 continue;
             }
+            let mut indices: Vec<usize> = keys
+                .iter()
+                .filter_map(|k| fics_by_identity.get(k))
+                .flatten()
+                .copied()
+                .collect();
+            indices.sort_unstable();
+            let fics: Vec<&Fic> = indices.iter().map(|&i| &azure.fics[i]).collect();
             let sibling = fics[0];
             let issuer = sibling
                 .issuer

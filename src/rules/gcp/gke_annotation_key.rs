@@ -72,13 +72,19 @@ impl GkeAnnotationKey {
             closest(suffix, KNOWN.iter().copied())?
         } else {
             // A near-miss prefix with a known (or nearly known) name.
-            let lower = prefix.to_ascii_lowercase();
-            let near_prefix = lower == PREFIX
-                || edit_distance(&lower, PREFIX) <= 2
-                || matches!(
-                    lower.as_str(),
-                    "gke.io" | "iam.gke.googleapis.com" | "iam.gcp.io" | "iam.gke.com"
-                );
+            // Cheap tests first: this runs for every key with a `/` of every object, and the
+            // edit distance is at least the difference in length.
+            let near_prefix = prefix.eq_ignore_ascii_case(PREFIX)
+                || [
+                    "gke.io",
+                    "iam.gke.googleapis.com",
+                    "iam.gcp.io",
+                    "iam.gke.com",
+                ]
+                .iter()
+                .any(|p| prefix.eq_ignore_ascii_case(p))
+                || (prefix.chars().count().abs_diff(PREFIX.len()) <= 2
+                    && edit_distance(&prefix.to_ascii_lowercase(), PREFIX) <= 2);
             if !near_prefix {
                 return None;
             }

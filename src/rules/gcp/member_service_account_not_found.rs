@@ -1,7 +1,7 @@
 use crate::model::gcp::{
     GSA_ANNOTATION, WorkloadMember, member::is_placeholder, parse_workload_member,
 };
-use crate::model::values::closest;
+use crate::model::values::Near;
 use crate::rules::{Context, Finding, Rule};
 
 use super::binding_finding;
@@ -30,6 +30,10 @@ impl Rule for MemberServiceAccountNotFound {
                 .terraform_ksas
                 .iter()
                 .any(|k| k.gsa_literal.is_some() || k.gsa_resource.is_some());
+        // Every ServiceAccount name, for the last-resort hint; prepared on first need.
+        let mut all_names = None;
+        // Per namespace, the names of its ServiceAccounts with an explicit namespace.
+        let mut names_in: std::collections::HashMap<String, Near<'_>> = Default::default();
         for b in &gcp.bindings {
             let Some(member) = &b.member else { continue };
             let Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) =
@@ -47,8 +51,8 @@ impl Rule for MemberServiceAccountNotFound {
             }
             let same_name: Vec<_> = model.service_accounts_named(name).collect();
             let in_namespace: Vec<_> = model
-                .service_accounts()
-                .filter(|sa| sa.namespace_explicit && sa.namespace == ns)
+                .service_accounts_in(ns)
+                .filter(|sa| sa.namespace_explicit)
                 .collect();
             if same_name.is_empty() && in_namespace.is_empty() && !any_linked {
                 continue;
@@ -75,7 +79,11 @@ impl Rule for MemberServiceAccountNotFound {
                     ),
                     Some(*sa),
                 )
-            } else if let Some(near) = closest(name, in_namespace.iter().filter_map(|sa| sa.name)) {
+            } else if let Some(near) = names_in
+                .entry(ns.to_string())
+                .or_insert_with(|| Near::new(in_namespace.iter().filter_map(|sa| sa.name)))
+                .closest(name)
+            {
                 (
                     format!("; did you mean `{ns}/{near}`?"),
                     in_namespace
@@ -84,10 +92,13 @@ impl Rule for MemberServiceAccountNotFound {
                         .copied(),
                 )
             } else {
-                let all: Vec<_> = model.service_accounts().collect();
-                match closest(name, all.iter().filter_map(|sa| sa.name)) {
+                let all_names = all_names.get_or_insert_with(|| {
+                    Near::new(model.service_accounts().filter_map(|sa| sa.name))
+                });
+                match all_names.closest(name) {
                     Some(near) => {
-                        let sa = all.iter().find(|sa| sa.name == Some(near)).copied();
+                        // The first ServiceAccount of that name, in input order.
+                        let sa = model.service_accounts_named(near).next();
                         (
                             format!(
                                 "; did you mean `{}/{near}`?",

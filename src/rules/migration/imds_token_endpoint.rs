@@ -39,6 +39,10 @@ impl Rule for ImdsTokenEndpoint {
                 }
                 for n in nodes {
                     let Some(text) = n.text() else { continue };
+                    // Most values are short: skip building a substring searcher for them.
+                    if text.len() < TOKEN_PATH.len() {
+                        continue;
+                    }
                     let Some(at) = text.find(TOKEN_PATH) else {
                         continue;
                     };
