@@ -18,7 +18,7 @@ pub fn to_json(node: &Node) -> Json {
             ScalarKind::Bool(b) => Json::Bool(b),
             ScalarKind::Int => parse_int(&s.text)
                 .map(|i| Json::Number(i.into()))
-                .unwrap_or_else(|| Json::String(s.text.clone())),
+                .unwrap_or_else(|| Json::String(s.text.to_string())),
             ScalarKind::Float => s
                 .text
                 .replace('_', "")
@@ -26,8 +26,8 @@ pub fn to_json(node: &Node) -> Json {
                 .ok()
                 .and_then(Number::from_f64)
                 .map(Json::Number)
-                .unwrap_or_else(|| Json::String(s.text.clone())),
-            ScalarKind::String => Json::String(s.text.clone()),
+                .unwrap_or_else(|| Json::String(s.text.to_string())),
+            ScalarKind::String => Json::String(s.text.to_string()),
         },
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Map(entries) => {

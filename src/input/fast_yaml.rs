@@ -11,6 +11,8 @@
 //!
 //! Why: granit-parser's event stream cost about half of a lint run (scripts/bench).
 
+use compact_str::CompactString;
+
 use super::node::{Entry, Node, Scalar, ScalarKind, Style, Value};
 use super::resolve::resolve_plain;
 use super::yaml::{Document, Parsed, merge_and_check_keys};
@@ -66,7 +68,7 @@ struct FastParser<'s> {
 struct Token {
     start: usize,
     end: usize,
-    text: String,
+    text: CompactString,
     style: Style,
     /// Position after the token (after its `:` when it is a key).
     after: usize,
@@ -365,7 +367,7 @@ impl FastParser<'_> {
                 if end == at {
                     return Err(GiveUp);
                 }
-                (end, self.text[at..end].to_string(), Style::Plain)
+                (end, CompactString::from(&self.text[at..end]), Style::Plain)
             }
             _ => return Err(GiveUp),
         };
@@ -386,8 +388,8 @@ impl FastParser<'_> {
         })
     }
 
-    fn single_quoted(&self, at: usize) -> Step<(usize, String)> {
-        let mut text = String::new();
+    fn single_quoted(&self, at: usize) -> Step<(usize, CompactString)> {
+        let mut text = CompactString::default();
         let mut i = at + 1;
         loop {
             match self.byte(i) {
@@ -405,7 +407,7 @@ impl FastParser<'_> {
         }
     }
 
-    fn double_quoted(&self, at: usize) -> Step<(usize, String)> {
+    fn double_quoted(&self, at: usize) -> Step<(usize, CompactString)> {
         let close = self.b[at + 1..]
             .iter()
             .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
@@ -414,7 +416,7 @@ impl FastParser<'_> {
         if self.b[close] != b'"' {
             return Err(GiveUp);
         }
-        Ok((close + 1, self.text[at + 1..close].to_string()))
+        Ok((close + 1, CompactString::from(&self.text[at + 1..close])))
     }
 
     /// `[a, "b"]` on one line, scalars only.
@@ -451,7 +453,12 @@ impl FastParser<'_> {
                     if end == i {
                         return Err(GiveUp);
                     }
-                    (i, end, self.text[i..end].to_string(), Style::Plain)
+                    (
+                        i,
+                        end,
+                        CompactString::from(&self.text[i..end]),
+                        Style::Plain,
+                    )
                 }
                 _ => return Err(GiveUp),
             };
@@ -570,7 +577,7 @@ impl FastParser<'_> {
         Ok(Node {
             span: self.span(first_content, end),
             value: Value::Scalar(Scalar {
-                text,
+                text: text.into(),
                 style: Style::Literal,
                 kind: ScalarKind::String,
             }),
@@ -629,7 +636,7 @@ impl FastParser<'_> {
                 }
                 let end = at + len;
                 Ok((
-                    self.scalar_node(token(at, end, text.to_string(), Style::Plain)),
+                    self.scalar_node(token(at, end, CompactString::from(text), Style::Plain)),
                     end,
                 ))
             }
@@ -688,7 +695,7 @@ impl FastParser<'_> {
     }
 }
 
-fn token(start: usize, end: usize, text: String, style: Style) -> Token {
+fn token(start: usize, end: usize, text: CompactString, style: Style) -> Token {
     Token {
         start,
         end,

@@ -37,7 +37,7 @@ impl ScalarKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     /// The value after escape processing (what the API server would see as text).
-    pub text: String,
+    pub text: compact_str::CompactString,
     pub style: Style,
     pub kind: ScalarKind,
 }

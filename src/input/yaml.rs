@@ -158,7 +158,7 @@ impl<'s> Builder<'s> {
                 let node = Node {
                     span: range,
                     value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text: text.into(),
                         style,
                         kind,
                     }),
@@ -243,7 +243,7 @@ impl<'s> Builder<'s> {
                     let node = Node {
                         span: range,
                         value: Value::Scalar(Scalar {
-                            text: String::new(),
+                            text: Default::default(),
                             style: Style::Plain,
                             kind: ScalarKind::Null,
                         }),

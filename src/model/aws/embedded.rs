@@ -73,13 +73,13 @@ impl Decoded {
                 map.truncate(scalar.text.len().min(text.len()));
                 map.resize(scalar.text.len(), whole.end..whole.end);
                 Self {
-                    text: scalar.text.clone(),
+                    text: scalar.text.to_string(),
                     map,
                     whole,
                     exact: true,
                 }
             }
-            _ => Self::coarse(scalar.text.clone(), whole),
+            _ => Self::coarse(scalar.text.to_string(), whole),
         })
     }
 
@@ -341,7 +341,7 @@ pub fn parse_embedded_text(
     let node = Node {
         span,
         value: Value::Scalar(crate::input::Scalar {
-            text: text.to_string(),
+            text: text.into(),
             style,
             kind: crate::input::ScalarKind::String,
         }),

@@ -28,7 +28,7 @@ fn scalar(span: std::ops::Range<usize>, text: impl Into<String>, kind: ScalarKin
     Node {
         span,
         value: Value::Scalar(Scalar {
-            text: text.into(),
+            text: compact_str::CompactString::from(text.into()),
             style: Style::DoubleQuoted,
             kind,
         }),

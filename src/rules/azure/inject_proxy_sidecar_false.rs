@@ -51,7 +51,7 @@ impl Rule for InjectProxySidecarFalse {
                     format!(
                         "{} has `{INJECT_PROXY_SIDECAR}: {}`, but the webhook ignores the value: its mere presence injects the proxy-init container (privileged, NET_ADMIN) and the `azwi-proxy` sidecar",
                         pod_phrase(o),
-                        if scalar.style == Style::Plain { scalar.text.clone() } else { format!("{:?}", scalar.text) },
+                        if scalar.style == Style::Plain { scalar.text.to_string() } else { format!("{:?}", scalar.text) },
                     ),
                 )
                 .help(format!(

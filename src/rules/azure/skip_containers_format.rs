@@ -166,7 +166,7 @@ impl Rule for SkipContainersFormat {
 /// The value as written: unquoted stays unquoted.
 fn shown(s: &Scalar) -> String {
     if s.style == Style::Plain {
-        s.text.clone()
+        s.text.to_string()
     } else {
         format!("{:?}", s.text)
     }
