@@ -79,6 +79,22 @@ fn paths_with(json: &Value, rule: &str) -> Vec<String> {
         .collect()
 }
 
+/// `path: reason` of every skipped-file note.
+fn skipped(json: &Value) -> Vec<String> {
+    json["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 fn errors(json: &Value) -> Vec<String> {
     json["errors"]
         .as_array()
@@ -101,12 +117,21 @@ fn symlink_loops_neither_hang_nor_stop_the_run() {
     symlink("b.yaml", root.join("a.yaml")).unwrap(); // a two-link loop
     symlink("a.yaml", root.join("b.yaml")).unwrap();
 
-    // Walked: links are not followed, so the loops are never entered; the rest is linted.
+    // Walked: links are not followed, so the loops are never entered; the rest is linted, and
+    // each link with a manifest's name is a skipped-file note, not silently dropped.
     let run = lint_json(dir.path(), &["tree"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert_eq!(paths_with(&run.json, "AZ001"), ["tree/sub/bad.yaml"]);
-    assert_eq!(run.json["summary"]["files"], 1);
+    // Files seen: the manifest and the three links (skipped, with a note each).
+    assert_eq!(run.json["summary"]["files"], 4);
+    assert_eq!(run.json["summary"]["skipped"], 3);
     assert!(errors(&run.json).is_empty(), "{:?}", errors(&run.json));
+    assert_eq!(
+        skipped(&run.json),
+        ["tree/a.yaml", "tree/b.yaml", "tree/self.yaml"].map(|p| format!(
+            "{p}: symbolic link, not followed when walking a directory (name it to lint its target)"
+        ))
+    );
 
     // Named explicitly: a clear error for the loop, exit 2, the other path is still linted.
     let (code, stdout, stderr) = lint_human(dir.path(), &["tree/self.yaml", "tree/sub/bad.yaml"]);
@@ -166,12 +191,25 @@ fn fifos_and_devices_are_never_opened() {
     // A device reached through a link with a manifest's name, as in a walked directory.
     symlink("/dev/zero", dir.path().join("zero.yaml")).unwrap();
 
-    // Walked: the FIFO and the device link are not regular files and are passed over silently
-    // (opening the FIFO would block forever; the timeout in `wid()` catches that).
+    // Walked: the FIFO and the device link are never opened (opening the FIFO would block
+    // forever; the timeout in `wid()` catches that); each is a skipped-file note.
     let run = lint_json(dir.path(), &["."]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert_eq!(paths_with(&run.json, "AZ001"), ["./bad.yaml"]);
-    assert_eq!(run.json["summary"]["files"], 1);
+    assert_eq!(run.json["summary"]["files"], 3);
+    assert_eq!(run.json["summary"]["skipped"], 2);
+    assert_eq!(
+        skipped(&run.json),
+        [
+            "./pipe.yaml: not a regular file (FIFOs, sockets and devices are never opened)",
+            "./zero.yaml: symbolic link, not followed when walking a directory (name it to lint its target)"
+        ]
+    );
+    let (_, _, stderr) = lint_human(dir.path(), &["."]);
+    assert!(
+        stderr.contains("kubectl-wid: note: skipped ./pipe.yaml: not a regular file"),
+        "{stderr}"
+    );
 
     // Named explicitly: an error each (never opened), exit 2, the manifest still linted.
     let (code, stdout, stderr) = lint_human(

@@ -373,31 +373,17 @@ impl Prepared {
         if let Some(root) = &self.index_root {
             let given: HashSet<PathBuf> = found
                 .iter()
-                .filter_map(|p| match p {
-                    InputPath::File { path, .. } => Some(canonical(path)),
-                    InputPath::Stdin => None,
-                })
+                .filter_map(|p| p.path().map(canonical))
                 .collect();
-            self.policy.report_only = Some(
-                found
-                    .iter()
-                    .map(|p| match p {
-                        InputPath::File { display, .. } => display.clone(),
-                        InputPath::Stdin => "-".to_string(),
-                    })
-                    .collect(),
-            );
+            self.policy.report_only = Some(found.iter().map(|p| p.display().to_string()).collect());
             let (all, mut more) = load::discover(&[root.to_string_lossy().into_owned()]);
             errors.append(&mut more);
-            found.extend(all.into_iter().filter(|p| match p {
-                InputPath::File { path, .. } => !given.contains(&canonical(path)),
-                InputPath::Stdin => false,
+            found.extend(all.into_iter().filter(|p| {
+                p.path()
+                    .is_some_and(|path| !given.contains(&canonical(path)))
             }));
         }
-        found.retain(|p| match p {
-            InputPath::File { path, .. } => !self.excluded(path),
-            InputPath::Stdin => true,
-        });
+        found.retain(|p| p.path().is_none_or(|path| !self.excluded(path)));
         (found, errors)
     }
 

@@ -31,8 +31,35 @@ pub enum InputError {
 /// One input to read: a file path (as it will be displayed) or stdin.
 #[derive(Debug, Clone)]
 pub enum InputPath {
-    File { display: String, path: PathBuf },
+    File {
+        display: String,
+        path: PathBuf,
+    },
     Stdin,
+    /// Found while walking a directory but not read (a symbolic link, a FIFO, a device):
+    /// reported as a skipped-file note so nothing is dropped silently.
+    Unread {
+        display: String,
+        path: PathBuf,
+        reason: &'static str,
+    },
+}
+
+impl InputPath {
+    /// The file-system path, if the input has one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            InputPath::File { path, .. } | InputPath::Unread { path, .. } => Some(path),
+            InputPath::Stdin => None,
+        }
+    }
+
+    pub fn display(&self) -> &str {
+        match self {
+            InputPath::File { display, .. } | InputPath::Unread { display, .. } => display,
+            InputPath::Stdin => "-",
+        }
+    }
 }
 
 /// A file that was read but not linted, and why. Shown as a note, counted in the summary.
@@ -101,7 +128,8 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
             {
                 match entry {
                     Ok(entry) => {
-                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        let file_type = entry.file_type();
+                        let is_file = file_type.is_some_and(|t| t.is_file());
                         let wanted = entry
                             .path()
                             .extension()
@@ -109,10 +137,17 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
                             .is_some_and(|e| {
                                 MANIFEST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
                             });
+                        let display = entry.path().to_string_lossy().into_owned();
                         if is_file && wanted {
                             found.push(InputPath::File {
-                                display: entry.path().to_string_lossy().into_owned(),
+                                display,
                                 path: entry.into_path(),
+                            });
+                        } else if wanted && let Some(reason) = file_type.and_then(unread_reason) {
+                            found.push(InputPath::Unread {
+                                display,
+                                path: entry.into_path(),
+                                reason,
                             });
                         }
                     }
@@ -122,7 +157,7 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
                     }),
                 }
             }
-            found.sort_by(|a, b| display(a).cmp(display(b)));
+            found.sort_by(|a, b| a.display().cmp(b.display()));
             out.extend(found);
         } else {
             errors.push(InputError::NotRegular {
@@ -133,10 +168,21 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
     (out, errors)
 }
 
-fn display(p: &InputPath) -> &str {
-    match p {
-        InputPath::File { display, .. } => display,
-        InputPath::Stdin => "-",
+/// Why a walked entry with a manifest's name is not read (directories are walked instead).
+fn unread_reason(t: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    use std::os::unix::fs::FileTypeExt;
+    #[cfg(unix)]
+    let special = t.is_fifo() || t.is_socket() || t.is_block_device() || t.is_char_device();
+    #[cfg(not(unix))]
+    let special = false;
+    if t.is_symlink() {
+        // Following links while walking would lint shared files twice and could loop.
+        Some("symbolic link, not followed when walking a directory (name it to lint its target)")
+    } else if special {
+        Some("not a regular file (FIFOs, sockets and devices are never opened)")
+    } else {
+        None
     }
 }
 
@@ -152,6 +198,12 @@ pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
         .par_iter()
         .map(|p| match p {
             InputPath::Stdin => classify("-".to_string(), stdin.clone().unwrap_or_default()),
+            InputPath::Unread {
+                display, reason, ..
+            } => Read_::Skipped(Skipped {
+                path: display.clone(),
+                reason: (*reason).to_string(),
+            }),
             InputPath::File { display, path } => match read_regular(path) {
                 Ok(bytes) => classify(display.clone(), bytes),
                 Err(source) => Read_::Error(InputError::Io {
