@@ -222,7 +222,7 @@ impl FastParser<'_> {
         );
         Ok(Node {
             span: start..end,
-            value: Value::Map(entries),
+            value: Value::Map(fit(entries)),
         })
     }
 
@@ -258,7 +258,7 @@ impl FastParser<'_> {
         let end = items.last().map_or(start, |n| n.span.end);
         Ok(Node {
             span: start..end,
-            value: Value::Seq(items),
+            value: Value::Seq(fit(items)),
         })
     }
 
@@ -480,7 +480,7 @@ impl FastParser<'_> {
         self.finish_line(i + 1)?;
         Ok(Node {
             span: self.span(at, i + 1),
-            value: Value::Seq(items),
+            value: Value::Seq(fit(items)),
         })
     }
 
@@ -683,12 +683,12 @@ impl FastParser<'_> {
             let entries = merge_and_check_keys(entries, &mut self.parsed.problems, 0);
             Node {
                 span,
-                value: Value::Map(entries),
+                value: Value::Map(fit(entries)),
             }
         } else {
             Node {
                 span,
-                value: Value::Seq(items),
+                value: Value::Seq(fit(items)),
             }
         };
         Ok((node, i + 1))
@@ -704,6 +704,13 @@ fn token(start: usize, end: usize, text: CompactString, style: Style) -> Token {
         after: end,
         is_key: false,
     }
+}
+
+/// Trees are kept for the whole run: spare capacity from growing a vector would be about a
+/// quarter of the tree's memory.
+pub(super) fn fit<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
 }
 
 /// Whether a plain scalar may start with `c` followed by `next` (in block context).

@@ -193,7 +193,7 @@ impl<'s> Builder<'s> {
                     };
                     let node = Node {
                         span: start..end.max(start),
-                        value: Value::Seq(items),
+                        value: Value::Seq(super::fast_yaml::fit(items)),
                     };
                     self.finish_node(node, anchor);
                 }
@@ -215,7 +215,7 @@ impl<'s> Builder<'s> {
                     let entries = merge_and_check_keys(entries, &mut self.problems, self.doc_index);
                     let node = Node {
                         span: start..end.max(start),
-                        value: Value::Map(entries),
+                        value: Value::Map(super::fast_yaml::fit(entries)),
                     };
                     self.finish_node(node, anchor);
                 }
