@@ -156,7 +156,6 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     };
     // The process ends after this: freeing millions of tree nodes one by one would only add
     // time (a few percent of a large run); the OS takes the memory back at once.
-    drop(report);
     std::mem::forget(findings);
     std::mem::forget(inputs);
     Ok(code)
