@@ -315,7 +315,8 @@ fn indent_step(text: &str, map: &Node) -> usize {
     // Nothing nested here: the smallest indentation around the mapping. A window, not the
     // whole file: this runs once per fix, and a whole-file scan made linting a file with
     // thousands of fixable findings quadratic.
-    const WINDOW: usize = 16 * 1024;
+    // 2 KiB each side is about 60 lines: enough to see a sibling block.
+    const WINDOW: usize = 2 * 1024;
     let mut start = map.span.start.saturating_sub(WINDOW).min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
