@@ -12,6 +12,16 @@ use super::{CLIENT_ID, client_id_of, pod_opt_in};
 /// ServiceAccount with the same client id is federated through it.
 pub struct ServiceAccountWithoutFic;
 
+/// The federated credentials of every identity that carries one client id.
+struct ClientView<'a> {
+    /// Known subjects of all of them.
+    subjects: HashSet<&'a str>,
+    /// Whether one has a subject only known at apply time (then nothing can be said).
+    unknown: bool,
+    /// The first three credentials in input order (shown as related locations).
+    first: Vec<usize>,
+}
+
 impl Rule for ServiceAccountWithoutFic {
     fn id(&self) -> &'static str {
         "AZ020"
@@ -51,20 +61,17 @@ impl Rule for ServiceAccountWithoutFic {
         // identity → indices of its federated credentials, ascending; and what its credentials'
         // subjects are, so a shared identity is not rescanned per ServiceAccount.
         let mut fics_by_identity: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut known_subjects: HashSet<(&str, &str)> = HashSet::new();
         let mut unknown_subject: HashSet<&str> = HashSet::new();
         for (i, f) in azure.fics.iter().enumerate() {
             fics_by_identity.entry(&f.identity).or_default().push(i);
             match &f.subject {
-                Some(Field::Known(s)) => {
-                    known_subjects.insert((&f.identity, &s.text));
-                }
                 Some(Field::Unknown(_)) => {
                     unknown_subject.insert(&f.identity);
                 }
-                None => {}
+                Some(Field::Known(_)) | None => {}
             }
         }
+        let mut views: HashMap<&str, ClientView<'_>> = HashMap::new();
         terraform_service_accounts(self.id(), ctx, out);
         for sa in model.service_accounts() {
             let Some(name) = sa.name else { continue };
@@ -80,30 +87,42 @@ impl Rule for ServiceAccountWithoutFic {
             if !labelled {
                 continue;
             }
-            let Some(keys) = by_client_id.get(&client_id.to_ascii_lowercase()) else {
+            let Some((folded, keys)) = by_client_id.get_key_value(&client_id.to_ascii_lowercase())
+            else {
                 continue;
             };
-            if !keys.iter().any(|k| fics_by_identity.contains_key(k)) {
+            // What the identities behind one client id say, worked out once per client id:
+            // many ServiceAccounts (or identities) may share one.
+            let view = views.entry(folded.as_str()).or_insert_with(|| {
+                let mut subjects: HashSet<&str> = HashSet::new();
+                let mut first: Vec<usize> = Vec::new();
+                for k in keys {
+                    if let Some(list) = fics_by_identity.get(k) {
+                        // Each list is in input order: three from each give the first three.
+                        first.extend(list.iter().take(3));
+                        for &i in list {
+                            if let Some(Field::Known(s)) = &azure.fics[i].subject {
+                                subjects.insert(s.text.as_str());
+                            }
+                        }
+                    }
+                }
+                first.sort_unstable();
+                first.truncate(3);
+                ClientView {
+                    subjects,
+                    unknown: keys.iter().any(|k| unknown_subject.contains(k)),
+                    first,
+                }
+            });
+            if view.first.is_empty() {
                 continue;
             }
             let wanted = subject_for(&sa.namespace, name);
-            if keys
-                .iter()
-                .any(|k| known_subjects.contains(&(*k, wanted.as_str())))
-            {
+            if view.subjects.contains(wanted.as_str()) || view.unknown {
                 continue;
             }
-            // An unknown subject might be this one: say nothing rather than guess.
-            if keys.iter().any(|k| unknown_subject.contains(k)) {
-                continue;
-            }
-            let mut indices: Vec<usize> = keys
-                .iter()
-                .filter_map(|k| fics_by_identity.get(k))
-                .flatten()
-                .copied()
-                .collect();
-            indices.sort_unstable();
+            let indices = &view.first;
             let fics: Vec<&Fic> = indices.iter().map(|&i| &azure.fics[i]).collect();
             let sibling = fics[0];
             let issuer = sibling
