@@ -42,16 +42,16 @@ pub struct Outcome {
 
 /// Builds the cross-file model over all inputs at once and runs the selected rules.
 pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
-    let lap = timer();
+    let mut timer = crate::timing::Timer::from_env();
     let mut model = Model::build(&inputs.files, &options.namespace);
     model.cluster_issuers = options.issuers.clone();
     model.token_audiences = options.audiences.clone();
-    lap("model");
+    timer.lap("  model");
     let findings = rules::run(&model, &options.selection);
-    lap("rules");
+    timer.lap("  rules");
     let (findings, unused_exemptions) =
         crate::suppress::finish(&model, findings, &options.selection, &options.policy);
-    lap("suppress");
+    timer.lap("  suppress");
     Outcome {
         findings,
         documents: model.document_count(),
@@ -70,19 +70,4 @@ pub fn lint_texts(texts: &[(&str, &str)], options: &Options) -> (Inputs, Outcome
     }
     let outcome = lint(&inputs, options);
     (inputs, outcome)
-}
-
-/// `KUBECTL_WID_TIMINGS`: each phase's time on stderr (scripts/bench, profiling).
-fn timer() -> impl Fn(&str) {
-    let start = std::env::var_os("KUBECTL_WID_TIMINGS").map(|_| std::time::Instant::now());
-    let last = std::cell::Cell::new(start);
-    move |phase| {
-        if let Some(t) = last.get() {
-            eprintln!(
-                "timing  {phase:<11} {:8.1} ms",
-                t.elapsed().as_secs_f64() * 1e3
-            );
-            last.set(Some(std::time::Instant::now()));
-        }
-    }
 }

@@ -73,7 +73,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         args.fail_on,
     )?;
     let selection = prep.selection.clone();
-    let mut timings = Timings::from_env();
+    let mut timings = crate::timing::Timer::from_env();
 
     let (paths, mut errors) = prep.discover(&args.cluster.paths(&args.paths));
     timings.lap("discover");
@@ -159,23 +159,4 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     std::mem::forget(findings);
     std::mem::forget(inputs);
     Ok(code)
-}
-
-/// Phase timings on stderr when `KUBECTL_WID_TIMINGS` is set (for `scripts/bench` and profiling).
-struct Timings(Option<std::time::Instant>);
-
-impl Timings {
-    fn from_env() -> Self {
-        Self(std::env::var_os("KUBECTL_WID_TIMINGS").map(|_| std::time::Instant::now()))
-    }
-
-    fn lap(&mut self, phase: &str) {
-        if let Some(start) = &mut self.0 {
-            eprintln!(
-                "timing {phase:<12} {:8.1} ms",
-                start.elapsed().as_secs_f64() * 1e3
-            );
-            *start = std::time::Instant::now();
-        }
-    }
 }

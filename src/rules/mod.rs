@@ -158,8 +158,7 @@ impl Selection {
 /// Runs the selected rules in parallel and returns their findings in a deterministic order.
 pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     let ctx = Context { model };
-    // `KUBECTL_WID_TIMINGS=rules`: each rule's own time on stderr (scripts/bench, profiling).
-    let timings = std::env::var_os("KUBECTL_WID_TIMINGS").is_some_and(|v| v == "rules");
+    let timings = crate::timing::per_rule();
     let mut findings: Vec<Finding> = registry()
         .par_iter()
         .filter(|r| lookup(r.id()).is_some_and(|m| selection.enabled(m)))

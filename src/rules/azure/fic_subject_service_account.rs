@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::model::Object;
 use crate::model::azure_identity::{Field, parse_subject};
-use crate::model::values::closest;
+use crate::model::values::Near;
 use crate::rules::{Context, Finding, Rule};
 
 use super::fic_common::{at_value, is_placeholder};
@@ -27,6 +27,7 @@ impl Rule for FicSubjectServiceAccount {
         // The first ServiceAccount per ASCII-lowercased (namespace, name), for the case-only
         // hint; built on first need, as most runs have no unmatched subject.
         let mut by_folded: Option<HashMap<(String, String), &Object<'_>>> = None;
+        let mut names_in: HashMap<String, Near<'_>> = HashMap::new();
         for fic in &model.azure_identities().fics {
             let Some(Field::Known(s)) = &fic.subject else {
                 continue;
@@ -57,12 +58,15 @@ impl Rule for FicSubjectServiceAccount {
                 })
                 .get(&(ns.to_ascii_lowercase(), name.to_ascii_lowercase()));
             let other_ns: Vec<_> = model.service_accounts_named(name).collect();
-            let in_ns: Vec<&str> = model
-                .service_accounts_in(ns)
-                .filter_map(|sa| sa.name)
-                .collect();
-            let typo =
-                closest(name, in_ns.iter().copied()).and_then(|n| model.service_account(ns, n));
+            // Names per namespace, prepared once: one unmatched subject per ServiceAccount
+            // made a plain scan quadratic.
+            let typo = names_in
+                .entry(ns.to_string())
+                .or_insert_with(|| {
+                    Near::new(model.service_accounts_in(ns).filter_map(|sa| sa.name))
+                })
+                .closest(name)
+                .and_then(|n| model.service_account(ns, n));
             let (hint, suggestion) = if let Some(sa) = case_only {
                 (
                     format!(
