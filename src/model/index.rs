@@ -1,7 +1,7 @@
 //! The cross-file index: every object of every input, seen at once. A ServiceAccount defined in
 //! another file or directory satisfies a reference (the classic per-directory false positive).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 
 use crate::input::load::LoadedFile;
 use crate::input::{FileId, Node, SourceFile};
@@ -87,7 +87,7 @@ impl<'a> Model<'a> {
             token_audiences: Vec::new(),
         };
         for o in &model.objects {
-            if o.is("ServiceAccount") && o.group().is_empty() {
+            if o.is_core_service_account() {
                 model.service_account_ids.push(o.id);
                 model
                     .service_accounts_by_namespace
@@ -95,8 +95,7 @@ impl<'a> Model<'a> {
                     .or_default()
                     .push(o.id);
             }
-            if o.is("ServiceAccount")
-                && o.group().is_empty()
+            if o.is_core_service_account()
                 && let Some(name) = o.name
             {
                 model
@@ -130,6 +129,27 @@ impl<'a> Model<'a> {
     pub fn terraform(&self) -> &crate::input::terraform::TerraformIndex<'a> {
         self.terraform
             .get_or_init(|| crate::input::terraform::TerraformIndex::build(self.files))
+    }
+
+    /// Builds the provider views (AWS, Azure, GCP over Terraform) side by side, so rules find
+    /// them ready instead of one rule building a view while the others wait for it.
+    pub fn prepare_views(&self) {
+        self.terraform();
+        rayon::join(
+            || {
+                self.aws();
+            },
+            || {
+                rayon::join(
+                    || {
+                        self.azure_identities();
+                    },
+                    || {
+                        self.gcp();
+                    },
+                )
+            },
+        );
     }
 
     pub fn object(&self, id: ObjectId) -> &Object<'a> {

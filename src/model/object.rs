@@ -77,6 +77,11 @@ impl<'a> Object<'a> {
         self.kind == kind
     }
 
+    /// A ServiceAccount of the core API group (not, say, a Config Connector `IAMServiceAccount`).
+    pub fn is_core_service_account(&self) -> bool {
+        self.kind == "ServiceAccount" && self.group().is_empty()
+    }
+
     /// API group of `apiVersion` (`""` for the core group).
     pub fn group(&self) -> &'a str {
         self.api_version.rsplit_once('/').map_or("", |(g, _)| g)

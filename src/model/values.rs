@@ -96,17 +96,21 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 /// bounds of the edit distance, so most candidates are rejected without computing it.
 /// `Near::new(c).closest(w)` equals `closest(w, c)`.
 pub struct Near<'c> {
-    /// Sorted by `len`.
-    entries: Vec<NearEntry<'c>>,
+    /// Candidates of one length and character mask, sorted by length: names of one scheme
+    /// (`app1234`, `app1243`…) share few masks, so a query checks a mask once per run, not
+    /// once per candidate.
+    runs: Vec<Run>,
+    /// Per candidate, in run order: its character histogram, lowercased text and text.
+    hists: Vec<Histogram>,
+    words: Vec<(String, &'c str)>,
 }
 
-struct NearEntry<'c> {
-    /// Characters in `lower`.
+struct Run {
     len: usize,
     mask: u64,
-    hist: Histogram,
-    lower: String,
-    word: &'c str,
+    /// Candidates `start..end` of `hists`/`words`.
+    start: usize,
+    end: usize,
 }
 
 const BUCKETS: usize = 32;
@@ -147,23 +151,33 @@ fn bag_distance(a: &Histogram, b: &Histogram) -> usize {
 
 impl<'c> Near<'c> {
     pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
-        let mut seen = std::collections::HashSet::new();
-        let mut entries: Vec<NearEntry<'c>> = candidates
+        let mut seen = foldhash::HashSet::default();
+        let mut entries: Vec<(usize, u64, String, &'c str)> = candidates
             .into_iter()
             .filter(|c| seen.insert(*c))
             .map(|word| {
                 let lower = word.to_lowercase();
-                NearEntry {
-                    len: lower.chars().count(),
-                    mask: char_mask(&lower),
-                    hist: histogram(&lower),
-                    lower,
-                    word,
-                }
+                (lower.chars().count(), char_mask(&lower), lower, word)
             })
             .collect();
-        entries.sort_by_key(|e| e.len);
-        Self { entries }
+        entries.sort_by_key(|e| (e.0, e.1));
+        let mut runs: Vec<Run> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            match runs.last_mut() {
+                Some(r) if r.len == e.0 && r.mask == e.1 => r.end = i + 1,
+                _ => runs.push(Run {
+                    len: e.0,
+                    mask: e.1,
+                    start: i,
+                    end: i + 1,
+                }),
+            }
+        }
+        Self {
+            runs,
+            hists: entries.iter().map(|e| histogram(&e.2)).collect(),
+            words: entries.into_iter().map(|(_, _, l, w)| (l, w)).collect(),
+        }
     }
 
     pub fn closest(&self, word: &str) -> Option<&'c str> {
@@ -173,14 +187,18 @@ impl<'c> Near<'c> {
         let hist = histogram(&word);
         let mask = char_mask(&word);
         let from = self
-            .entries
-            .partition_point(|e| e.len < len.saturating_sub(limit));
-        self.entries[from..]
+            .runs
+            .partition_point(|r| r.len < len.saturating_sub(limit));
+        let to = self.runs.partition_point(|r| r.len <= len + limit);
+        self.runs[from..to]
             .iter()
-            .take_while(|e| e.len <= len + limit)
-            .filter(|e| mask_distance(mask, e.mask) <= limit)
-            .filter(|e| bag_distance(&hist, &e.hist) <= limit)
-            .map(|e| (strsim::levenshtein(&word, &e.lower), e.word))
+            .filter(|r| mask_distance(mask, r.mask) <= limit)
+            .flat_map(|r| r.start..r.end)
+            .filter(|&i| bag_distance(&hist, &self.hists[i]) <= limit)
+            .map(|i| {
+                let (lower, c) = &self.words[i];
+                (strsim::levenshtein(&word, lower), *c)
+            })
             .filter(|(d, _)| *d <= limit)
             .min_by_key(|(d, c)| (*d, *c))
             .map(|(_, c)| c)

@@ -12,19 +12,60 @@ pub mod terraform;
 
 use rayon::prelude::*;
 
-use crate::model::Model;
+use crate::model::{Model, Object};
 
 pub use catalog::{Provider, RuleMeta, Severity, catalog, lookup};
 pub use finding::{Finding, ObjectRef, Related};
 
-/// What a rule sees: every input at once.
+/// What a rule sees: every input at once, and the objects it is asked to look at.
 pub struct Context<'m, 'a> {
     pub model: &'m Model<'a>,
+    /// All objects for a `Scope::Model` rule; one slice of them for a `Scope::Objects` rule.
+    objects: &'m [Object<'a>],
+}
+
+impl<'m, 'a> Context<'m, 'a> {
+    pub fn new(model: &'m Model<'a>) -> Self {
+        Self {
+            model,
+            objects: &model.objects,
+        }
+    }
+
+    /// The objects this run of the rule reports on (lookups go through `model`).
+    pub fn objects(&self) -> &'m [Object<'a>] {
+        self.objects
+    }
+
+    /// Of `objects()`, those with a pod template (as `Model::workloads`).
+    pub fn workloads(&self) -> impl Iterator<Item = &'m Object<'a>> + use<'m, 'a> {
+        self.objects.iter().filter(|o| o.pod.is_some())
+    }
+
+    /// Of `objects()`, the core ServiceAccounts (as `Model::service_accounts`).
+    pub fn service_accounts(&self) -> impl Iterator<Item = &'m Object<'a>> + use<'m, 'a> {
+        self.objects.iter().filter(|o| o.is_core_service_account())
+    }
+}
+
+/// What a rule's `check` reads, which decides how the runner may split the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Anything in the model, once per run.
+    Model,
+    /// Each object of `Context::objects` (or its `workloads`/`service_accounts`) on its own:
+    /// findings about one object never depend on which other objects are in the same slice
+    /// (lookups through `ctx.model` are fine). The runner hands such rules the objects in
+    /// slices, so both cores share the work and each slice stays in cache across the rules.
+    Objects,
 }
 
 pub trait Rule: Sync + Send {
     /// The catalog id (`AZ001`); everything else about the rule is in the catalog.
     fn id(&self) -> &'static str;
+    fn scope(&self) -> Scope {
+        Scope::Model
+    }
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>);
 }
 
@@ -155,27 +196,66 @@ impl Selection {
     }
 }
 
+/// Objects per slice handed to `Scope::Objects` rules: small enough that a slice's documents
+/// stay in cache while every such rule looks at them, large enough that a task is not
+/// dominated by scheduling.
+const SLICE: usize = 512;
+
 /// Runs the selected rules in parallel and returns their findings in a deterministic order.
 pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
-    let ctx = Context { model };
     let timings = crate::timing::per_rule();
-    let mut findings: Vec<Finding> = registry()
-        .par_iter()
+    let enabled: Vec<&dyn Rule> = registry()
+        .iter()
+        .copied()
         .filter(|r| lookup(r.id()).is_some_and(|m| selection.enabled(m)))
-        .flat_map_iter(|rule| {
+        .collect();
+    if enabled.is_empty() {
+        return Vec::new();
+    }
+    // The provider views are built on first use; build them side by side up front rather
+    // than inside whichever rule comes first while the other core waits on it.
+    model.prepare_views();
+    let (per_object, whole): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
+        enabled.iter().partition(|r| r.scope() == Scope::Objects);
+    // One task per whole-model rule, then one per slice of objects (all per-object rules).
+    let slices = model.objects.chunks(SLICE).collect::<Vec<_>>();
+    let tasks = whole.len()
+        + if per_object.is_empty() {
+            0
+        } else {
+            slices.len()
+        };
+    let mut per_rule_ms = timings.then(|| std::sync::Mutex::new(std::collections::BTreeMap::new()));
+    let mut findings: Vec<Finding> = (0..tasks)
+        .into_par_iter()
+        .flat_map_iter(|task| {
             let mut out = Vec::new();
-            let start = timings.then(std::time::Instant::now);
-            rule.check(&ctx, &mut out);
-            if let Some(start) = start {
-                eprintln!(
-                    "timing rule {} {:8.2} ms",
-                    rule.id(),
-                    start.elapsed().as_secs_f64() * 1e3
-                );
+            let (rules, ctx) = match task.checked_sub(whole.len()) {
+                None => (&whole[task..=task], Context::new(model)),
+                Some(slice) => (
+                    &per_object[..],
+                    Context {
+                        model,
+                        objects: slices[slice],
+                    },
+                ),
+            };
+            for rule in rules {
+                let start = timings.then(std::time::Instant::now);
+                rule.check(&ctx, &mut out);
+                if let (Some(start), Some(ms)) = (start, &per_rule_ms) {
+                    let mut ms = ms.lock().unwrap_or_else(|e| e.into_inner());
+                    *ms.entry(rule.id()).or_insert(0.0) += start.elapsed().as_secs_f64() * 1e3;
+                }
             }
             out
         })
         .collect();
+    if let Some(ms) = per_rule_ms.take() {
+        for (id, ms) in ms.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            eprintln!("timing rule {id} {ms:8.2} ms");
+        }
+    }
     findings.sort_by(|a, b| {
         let pa = &model.source(a.file).path;
         let pb = &model.source(b.file).path;

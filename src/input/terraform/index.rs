@@ -1,6 +1,6 @@
 //! Every `.tf` input's blocks by address, and resolution of plain references across files.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Block, Expr, ExprKind, IndexKey, Step, TerraformFile, Traversal, is_special_root};
 use crate::input::load::LoadedFile;

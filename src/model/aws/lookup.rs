@@ -3,7 +3,7 @@
 //! workload, and a linear scan (re-parsing every ARN) per question is quadratic on big inputs.
 //! Each table only narrows the candidates; the callers keep the exact predicates and input order.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 
 use super::{AwsModel, Role, RoleArn};
 

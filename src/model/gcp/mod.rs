@@ -153,7 +153,7 @@ pub struct GcpModel {
     pub terraform_ksas: Vec<TerraformKsa>,
     /// Target account ID → indices of bindings on it, ascending; built on first query (rules
     /// ask per linked KSA, and a scan per question is quadratic on big inputs).
-    bindings_by_account: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    bindings_by_account: std::sync::OnceLock<foldhash::HashMap<String, Vec<usize>>>,
 }
 
 impl Model<'_> {
@@ -181,7 +181,7 @@ impl GcpModel {
     /// project when both sides name one that is not a placeholder).
     pub fn bindings_on<'s>(&'s self, gsa: &'s GsaEmail) -> impl Iterator<Item = &'s Binding> + 's {
         let index = self.bindings_by_account.get_or_init(|| {
-            let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+            let mut map: foldhash::HashMap<String, Vec<usize>> = Default::default();
             for (i, b) in self.bindings.iter().enumerate() {
                 if let Target::ServiceAccount {
                     account_id: Some(id),

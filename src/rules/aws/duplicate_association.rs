@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 
 use crate::rules::{Context, Finding, Rule};
 

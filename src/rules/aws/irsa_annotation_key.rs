@@ -3,7 +3,7 @@ use crate::model::aws::{
     AUDIENCE, ROLE_ARN, SKIP_CONTAINERS, STS_REGIONAL_ENDPOINTS, TOKEN_EXPIRATION,
 };
 use crate::model::values::closest;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 const PREFIX: &str = "eks.amazonaws.com";
 /// Keys the webhook reads (`pkg/annotations.go`), without the prefix.
@@ -37,8 +37,12 @@ impl Rule for IrsaAnnotationKey {
         "IR001"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             let pod = o.pod.as_ref().filter(|_| !o.is("Pod"));
             for (map, place) in [
                 (o.annotations, "annotations"),

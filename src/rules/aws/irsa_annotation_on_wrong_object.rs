@@ -1,6 +1,6 @@
 use crate::input::Node;
 use crate::model::aws::{AUDIENCE, ROLE_ARN, SKIP_CONTAINERS, STS_REGIONAL_ENDPOINTS};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 /// IR014: an IRSA key where the webhook does not read it: `role-arn`, `audience` or
 /// `sts-regional-endpoints` on a Pod, a pod template or a workload (the webhook reads them only
@@ -16,8 +16,12 @@ impl Rule for IrsaAnnotationOnWrongObject {
         "IR014"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             let is_sa = o.is("ServiceAccount") && o.group().is_empty();
             let sa = o.pod.as_ref().and_then(|p| {
                 ctx.model

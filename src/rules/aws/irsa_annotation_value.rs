@@ -2,7 +2,7 @@ use crate::input::{Node, ScalarKind};
 use crate::model::Object;
 use crate::model::aws::{AUDIENCE, STS_REGIONAL_ENDPOINTS, TOKEN_EXPIRATION};
 use crate::model::values::{go_parse_int, is_placeholder};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 /// `MinTokenExpiration` / `MaxTokenExpiration` in the webhook's `pkg/constants.go`.
 const MIN: i64 = 600;
@@ -19,8 +19,12 @@ impl Rule for IrsaAnnotationValue {
         "IR003"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             if o.is("ServiceAccount") && o.group().is_empty() {
                 if let Some(a) = o.annotations {
                     self.annotations(o, a, true, out);

@@ -1,7 +1,7 @@
 use crate::input::Node;
 use crate::model::Object;
 use crate::rules::azure::pod_phrase;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 /// PI010: a workload whose ServiceAccount has a Pod Identity association but that runs where
 /// Pod Identity does not work: Fargate (`eks.amazonaws.com/compute-type: fargate`), Windows
@@ -14,12 +14,16 @@ impl Rule for PodIdentityUnsupportedPod {
         "PI010"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         let aws = ctx.model.aws();
         if aws.associations.is_empty() {
             return;
         }
-        for w in ctx.model.workloads() {
+        for w in ctx.workloads() {
             let Some(pod) = &w.pod else { continue };
             let Some(a) = aws
                 .associations_for(&w.namespace, &pod.service_account.name)

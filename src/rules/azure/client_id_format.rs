@@ -1,7 +1,7 @@
 use crate::rules::azure::value_span;
 
 use crate::input::Style;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::CLIENT_ID;
 use super::guid_value::{GuidValue, classify};
@@ -17,8 +17,12 @@ impl Rule for ClientIdFormat {
         "AZ003"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for sa in ctx.model.service_accounts() {
+        for sa in ctx.service_accounts() {
             let Some(e) = sa.annotations.and_then(|a| a.entry(CLIENT_ID)) else {
                 continue;
             };

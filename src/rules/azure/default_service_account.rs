@@ -1,5 +1,5 @@
 use crate::rules::azure::pod_opt_in;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{CLIENT_ID, key_span, pod_phrase, pod_spec_anchor};
 
@@ -12,8 +12,12 @@ impl Rule for DefaultServiceAccount {
         "AZ015"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for sa in ctx.model.service_accounts() {
+        for sa in ctx.service_accounts() {
             if sa.name != Some("default") {
                 continue;
             }
@@ -32,7 +36,7 @@ impl Rule for DefaultServiceAccount {
                 );
             }
         }
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = &o.pod else { continue };
             if pod.service_account.name != "default" {
                 continue;

@@ -1,6 +1,6 @@
 use crate::input::{Node, ScalarKind};
 use crate::rules::azure::skipped_containers;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{
     CLIENT_ID, INJECTED_ENV, TENANT_ID, client_id_of, key_span, pod_phrase, service_account_of,
@@ -17,8 +17,12 @@ impl Rule for EnvShadowsInjected {
         "AZ016"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             // A stored pod the webhook mutated carries the webhook's own env and volumes.
             if crate::rules::live::mutated_in_cluster(ctx.model, o) {

@@ -1,7 +1,7 @@
 use crate::input::{Node, Value};
 use crate::model::{Container, Object};
 use crate::rules::azure::skipped_containers;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{pod_phrase, uses_workload_identity};
 
@@ -39,8 +39,12 @@ impl Rule for HardCodedTokenPath {
         "AZ017"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             // A stored pod the webhook mutated carries the webhook's own env and volumes.
             if crate::rules::live::mutated_in_cluster(ctx.model, o) {

@@ -1,6 +1,6 @@
 use crate::input::{Entry, Node};
 use crate::model::{Model, Object};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{CLIENT_ID, TENANT_ID};
 
@@ -17,8 +17,12 @@ impl Rule for IdentityAnnotationOnWrongObject {
         "AZ005"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             if o.is("ServiceAccount") && o.group().is_empty() {
                 self.service_account_labels(o, out);
                 continue;

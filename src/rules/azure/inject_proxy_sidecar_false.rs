@@ -1,5 +1,5 @@
 use crate::input::{ScalarKind, Style};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{INJECT_PROXY_SIDECAR, pod_phrase};
 
@@ -18,8 +18,12 @@ impl Rule for InjectProxySidecarFalse {
         "AZ011"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(entry) = pod.annotations.and_then(|a| a.entry(INJECT_PROXY_SIDECAR)) else {
                 continue;

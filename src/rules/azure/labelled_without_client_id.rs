@@ -1,6 +1,6 @@
 use crate::input::Node;
 use crate::model::{Model, Object};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{CLIENT_ID, USE_LABEL, key_span, pod_phrase, service_account_of};
 
@@ -21,8 +21,12 @@ impl Rule for LabelledWithoutClientId {
         "AZ007"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(labels) = pod.labels else { continue };
             let Some(label_span) = key_span(labels, USE_LABEL) else {

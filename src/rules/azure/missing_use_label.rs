@@ -1,7 +1,7 @@
 use std::ops::Range;
 
 use crate::input::FileId;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{
     CLIENT_ID, PREFIX, USE_LABEL, client_id_of, key_span, pod_labels_anchor, pod_labels_path,
@@ -18,8 +18,12 @@ impl Rule for MissingUseLabel {
         "AZ001"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             if pod.label(USE_LABEL).is_some() {
                 continue;

@@ -1,7 +1,7 @@
 use crate::input::Node;
 use crate::model::Object;
 use crate::model::values::closest;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{
     CLIENT_ID, INJECT_PROXY_SIDECAR, KNOWN_KEYS, PREFIX, PROXY_SIDECAR_PORT, SKIP_CONTAINERS,
@@ -23,8 +23,12 @@ impl Rule for MisspelledAnnotationKey {
         "AZ006"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             let text = ctx.model.source(o.file).text.as_str();
             let pod = o.pod.as_ref().filter(|_| !o.is("Pod"));
             let maps = [

@@ -1,7 +1,7 @@
 use std::ops::Range;
 
 use crate::input::Node;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{INJECT_PROXY_SIDECAR, key_span, pod_phrase};
 
@@ -19,8 +19,12 @@ impl Rule for ProxySidecarHostNetwork {
         "AZ010"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(annotations) = pod.annotations else {
                 continue;

@@ -4,7 +4,7 @@ use std::ops::Range;
 use crate::input::{FileId, ScalarKind, Style};
 use crate::model::Container;
 use crate::model::values::is_placeholder;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{INJECT_PROXY_SIDECAR, PROXY_SIDECAR_PORT, key_span, pod_phrase};
 
@@ -24,8 +24,12 @@ impl Rule for ProxySidecarPort {
         "AZ012"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(annotations) = pod.annotations else {
                 continue;

@@ -1,6 +1,6 @@
 use crate::model::values::{closest, is_placeholder};
 use crate::rules::azure::pod_opt_in;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{pod_labels_anchor, pod_phrase};
 
@@ -13,8 +13,12 @@ impl Rule for ServiceAccountNotFound {
         "AZ014"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = &o.pod else { continue };
             let name = pod.service_account.name.as_str();
             if name == "default"

@@ -1,6 +1,6 @@
 use crate::model::values::is_placeholder;
 use crate::rules::azure::pod_opt_in;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{client_id_of, pod_labels_anchor, pod_phrase};
 
@@ -14,8 +14,12 @@ impl Rule for ServiceAccountOtherNamespace {
         "AZ013"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = &o.pod else { continue };
             let name = pod.service_account.name.as_str();
             // `default` exists in every namespace.

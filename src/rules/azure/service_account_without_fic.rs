@@ -1,4 +1,6 @@
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
 use crate::model::azure_identity::{Fic, Field, Form, TOKEN_EXCHANGE_AUDIENCE, parse_subject};
 use crate::rules::{Context, Finding, Rule};

@@ -1,6 +1,6 @@
 use crate::input::{Scalar, ScalarKind, Style};
 use crate::model::values::{closest, is_placeholder};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{INJECT_PROXY_SIDECAR, SKIP_CONTAINERS, pod_phrase};
 
@@ -36,8 +36,12 @@ impl Rule for SkipContainersFormat {
         "AZ009"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(value) = pod.annotation(SKIP_CONTAINERS) else {
                 continue;

@@ -1,7 +1,7 @@
 use crate::rules::azure::value_span;
 
 use crate::input::Style;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::TENANT_ID;
 use super::guid_value::{GuidValue, classify};
@@ -18,9 +18,13 @@ impl Rule for TenantIdFormat {
         "AZ004"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         let lookup = "`az account show --query tenantId -o tsv`";
-        for sa in ctx.model.service_accounts() {
+        for sa in ctx.service_accounts() {
             let Some(e) = sa.annotations.and_then(|a| a.entry(TENANT_ID)) else {
                 continue;
             };

@@ -2,7 +2,7 @@ use crate::input::{Node, ScalarKind, Style};
 use crate::model::Object;
 use crate::model::values::go_parse_int;
 use crate::model::values::is_placeholder;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{TOKEN_EXPIRATION, key_span, pod_phrase};
 
@@ -21,8 +21,12 @@ impl Rule for TokenExpirationRange {
         "AZ008"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(value) = pod.annotation(TOKEN_EXPIRATION) else {
                 continue;
@@ -64,7 +68,7 @@ impl Rule for TokenExpirationRange {
             out.push(finding);
         }
 
-        for sa in ctx.model.service_accounts() {
+        for sa in ctx.service_accounts() {
             let Some(value) = sa.annotation(TOKEN_EXPIRATION) else {
                 continue;
             };

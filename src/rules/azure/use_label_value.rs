@@ -1,6 +1,6 @@
 use crate::input::{Entry, Node, ScalarKind};
 use crate::model::Object;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{USE_LABEL, pod_phrase};
 
@@ -18,8 +18,12 @@ impl Rule for UseLabelValue {
         "AZ002"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             let text = ctx.model.source(o.file).text.as_str();
             // A Pod's own labels are its pod labels: checked once, as pod labels.
             if !o.is("Pod")

@@ -2,7 +2,7 @@ use crate::input::Node;
 use crate::model::Object;
 use crate::model::gcp::GSA_ANNOTATION;
 use crate::model::values::{closest, edit_distance};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::METADATA_SERVER_LABEL;
 
@@ -25,8 +25,12 @@ impl Rule for GkeAnnotationKey {
         "GK002"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             let mut maps: Vec<(&Node, &str)> = Vec::new();
             maps.extend(o.annotations.map(|m| (m, "annotation")));
             maps.extend(o.labels.map(|m| (m, "label")));

@@ -1,6 +1,6 @@
 use crate::model::gcp::GSA_ANNOTATION;
 use crate::rules::azure::pod_phrase;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::is_linked;
 
@@ -15,8 +15,12 @@ impl Rule for HostNetwork {
         "GK008"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(host) = pod.host_network() else {
                 continue;

@@ -32,8 +32,10 @@ impl Rule for MemberServiceAccountNotFound {
                 .any(|k| k.gsa_literal.is_some() || k.gsa_resource.is_some());
         // Every ServiceAccount name, for the last-resort hint; prepared on first need.
         let mut all_names = None;
-        // Per namespace, the names of its ServiceAccounts with an explicit namespace.
-        let mut names_in: std::collections::HashMap<String, Near<'_>> = Default::default();
+        // Per namespace, its ServiceAccounts with an explicit namespace, and their names
+        // prepared for the hint on first need: one scan per namespace, not per member.
+        let mut in_namespaces: foldhash::HashMap<String, (Vec<_>, Option<Near<'_>>)> =
+            Default::default();
         for b in &gcp.bindings {
             let Some(member) = &b.member else { continue };
             let Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) =
@@ -50,10 +52,11 @@ impl Rule for MemberServiceAccountNotFound {
                 continue;
             }
             let same_name: Vec<_> = model.service_accounts_named(name).collect();
-            let in_namespace: Vec<_> = model
-                .service_accounts_in(ns)
-                .filter(|sa| sa.namespace_explicit)
-                .collect();
+            let (in_namespace, names_in) =
+                in_namespaces.entry(ns.to_string()).or_insert_with(|| {
+                    let sas = model.service_accounts_in(ns);
+                    (sas.filter(|sa| sa.namespace_explicit).collect(), None)
+                });
             if same_name.is_empty() && in_namespace.is_empty() && !any_linked {
                 continue;
             }
@@ -80,8 +83,7 @@ impl Rule for MemberServiceAccountNotFound {
                     Some(*sa),
                 )
             } else if let Some(near) = names_in
-                .entry(ns.to_string())
-                .or_insert_with(|| Near::new(in_namespace.iter().filter_map(|sa| sa.name)))
+                .get_or_insert_with(|| Near::new(in_namespace.iter().filter_map(|sa| sa.name)))
                 .closest(name)
             {
                 (

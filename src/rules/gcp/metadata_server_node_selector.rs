@@ -1,6 +1,6 @@
 use crate::input::ScalarKind;
 use crate::rules::azure::{pod_phrase, value_span};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::METADATA_SERVER_LABEL;
 
@@ -15,8 +15,12 @@ impl Rule for MetadataServerNodeSelector {
         "GK009"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(e) = pod
                 .spec

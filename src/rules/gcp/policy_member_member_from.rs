@@ -1,7 +1,7 @@
 use crate::input::Node;
 use crate::model::Object;
 use crate::model::gcp::KCC_IAM_GROUP;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 /// GK006: a Config Connector `IAMPolicyMember` (or an `IAMPartialPolicy` member entry) with
 /// both or neither of `member` and `memberFrom`. The CRD says "Exactly one of 'member' or
@@ -13,13 +13,12 @@ impl Rule for PolicyMemberMemberFrom {
         "GK006"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx
-            .model
-            .objects
-            .iter()
-            .filter(|o| o.group() == KCC_IAM_GROUP)
-        {
+        for o in ctx.objects().iter().filter(|o| o.group() == KCC_IAM_GROUP) {
             let Some(spec) = o.node.get("spec").filter(|s| s.is_map()) else {
                 continue;
             };

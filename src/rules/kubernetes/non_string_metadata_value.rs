@@ -1,6 +1,6 @@
 use crate::input::{Node, ScalarKind, Style};
 use crate::rules::azure::{CLIENT_ID, TENANT_ID, USE_LABEL};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 /// K8S005: a label or annotation value that YAML 1.1 reads as a boolean or number.
 /// `metadata.labels`/`annotations` are `map[string]string`: the API server rejects the object
@@ -12,8 +12,12 @@ impl Rule for NonStringMetadataValue {
         "K8S005"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             let text = ctx.model.source(o.file).text.as_str();
             let pod = o.pod.as_ref();
             let maps = [

@@ -1,6 +1,6 @@
 use crate::input::Node;
 use crate::rules::azure::pod_phrase;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 /// ACR login server suffixes (public cloud, Azure China, Azure US Government).
 const ACR_HOSTS: &[&str] = &[".azurecr.io", ".azurecr.cn", ".azurecr.us"];
@@ -20,8 +20,12 @@ impl Rule for AcrImagePullSecret {
         "MIG005"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(e) = pod.spec.entry("imagePullSecrets") else {
                 continue;

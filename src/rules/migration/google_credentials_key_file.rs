@@ -1,6 +1,6 @@
 use crate::input::Node;
 use crate::rules::azure::pod_phrase;
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 const ENV: &str = "GOOGLE_APPLICATION_CREDENTIALS";
 
@@ -16,8 +16,12 @@ impl Rule for GoogleCredentialsKeyFile {
         "MIG003"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let volumes = pod.spec.get("volumes").map(Node::items).unwrap_or_default();
             for c in pod.containers() {

@@ -1,6 +1,6 @@
 use crate::input::Node;
 use crate::rules::azure::{INJECT_PROXY_SIDECAR, pod_phrase};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::scalars;
 
@@ -18,8 +18,12 @@ impl Rule for ImdsTokenEndpoint {
         "MIG004"
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        for o in ctx.model.workloads() {
+        for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             // The workload identity proxy sidecar serves exactly this endpoint (a migration step).
             if pod
