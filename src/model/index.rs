@@ -50,24 +50,42 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn build(files: &'a [LoadedFile], default_namespace: &str) -> Self {
-        let mut objects = Vec::new();
-        let mut documents = Vec::new();
-        let mut non_objects = 0;
-        for (i, file) in files.iter().enumerate() {
-            for doc in &file.parsed.documents {
-                documents.push(DocumentRef {
-                    file: FileId(i),
-                    index: doc.index,
-                    root: &doc.root,
-                });
-                for node in object_nodes(&doc.root) {
-                    let id = ObjectId(objects.len());
-                    match Object::from_node(id, FileId(i), doc.index, node, default_namespace) {
-                        Some(o) => objects.push(o),
-                        None => non_objects += 1,
+        use rayon::prelude::*;
+        // Typed views per file on all cores; ids are given in input order afterwards.
+        let per_file: Vec<(Vec<DocumentRef<'a>>, Vec<Object<'a>>, usize)> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, file)| {
+                let mut documents = Vec::with_capacity(file.parsed.documents.len());
+                let mut objects = Vec::new();
+                let mut non_objects = 0;
+                for doc in &file.parsed.documents {
+                    documents.push(DocumentRef {
+                        file: FileId(i),
+                        index: doc.index,
+                        root: &doc.root,
+                    });
+                    for node in object_nodes(&doc.root) {
+                        let id = ObjectId(usize::MAX);
+                        match Object::from_node(id, FileId(i), doc.index, node, default_namespace) {
+                            Some(o) => objects.push(o),
+                            None => non_objects += 1,
+                        }
                     }
                 }
+                (documents, objects, non_objects)
+            })
+            .collect();
+        let mut objects = Vec::with_capacity(per_file.iter().map(|f| f.1.len()).sum());
+        let mut documents = Vec::with_capacity(per_file.iter().map(|f| f.0.len()).sum());
+        let mut non_objects = 0;
+        for (docs, objs, non) in per_file {
+            documents.extend(docs);
+            for mut o in objs {
+                o.id = ObjectId(objects.len());
+                objects.push(o);
             }
+            non_objects += non;
         }
         let mut model = Self {
             files,

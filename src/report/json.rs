@@ -98,6 +98,7 @@ fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
 }
 
 pub fn render(report: &Report<'_>) -> String {
+    use rayon::prelude::*;
     let doc = Document {
         version: 1,
         tool: Tool {
@@ -105,7 +106,7 @@ pub fn render(report: &Report<'_>) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         summary: &report.summary,
-        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
+        findings: Vec::new(),
         skipped: report
             .skipped
             .iter()
@@ -122,7 +123,37 @@ pub fn render(report: &Report<'_>) -> String {
             })
             .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    let frame = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    // Findings are rendered on all cores, each as its own pretty document indented to its
+    // place in the array (JSON strings hold no raw newline, so every newline is
+    // indentation), and spliced in where the empty array is: the bytes are those of one
+    // `to_string_pretty` over the whole document.
+    let findings: Vec<String> = report
+        .findings
+        .par_iter()
+        .map(|f| {
+            let one = serde_json::to_string_pretty(&finding(report, f)).unwrap_or_default();
+            format!("    {}", one.replace('\n', "\n    "))
+        })
+        .collect();
+    let mut out = String::with_capacity(
+        frame.len() + findings.iter().map(|f| f.len() + 2).sum::<usize>() + 8,
+    );
+    match frame.split_once("\n  \"findings\": []") {
+        Some((head, tail)) if !findings.is_empty() => {
+            out.push_str(head);
+            out.push_str("\n  \"findings\": [\n");
+            for (i, f) in findings.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",\n");
+                }
+                out.push_str(f);
+            }
+            out.push_str("\n  ]");
+            out.push_str(tail);
+        }
+        _ => out.push_str(&frame),
+    }
     out.push('\n');
     out
 }

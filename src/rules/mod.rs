@@ -214,7 +214,9 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     }
     // The provider views are built on first use; build them side by side up front rather
     // than inside whichever rule comes first while the other core waits on it.
+    let mut timer = crate::timing::Timer::from_env();
     model.prepare_views();
+    timer.lap("    views");
     let (per_object, whole): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
         enabled.iter().partition(|r| r.scope() == Scope::Objects);
     // One task per whole-model rule, then one per slice of objects (all per-object rules).
@@ -256,6 +258,7 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
             eprintln!("timing rule {id} {ms:8.2} ms");
         }
     }
+    timer.lap("    checks");
     findings.sort_by(|a, b| {
         let pa = &model.source(a.file).path;
         let pb = &model.source(b.file).path;
@@ -270,6 +273,7 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     findings.dedup_by(|a, b| {
         a.rule.id == b.rule.id && a.file == b.file && a.span == b.span && a.message == b.message
     });
+    timer.lap("    order");
     findings
 }
 

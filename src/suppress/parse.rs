@@ -10,7 +10,7 @@
 pub const ANNOTATION: &str = "kubectl-wid/ignore";
 
 /// The comment marker, after `#`.
-const COMMENT_MARKER: &str = "kubectl-wid:";
+pub(super) const COMMENT_MARKER: &str = "kubectl-wid:";
 
 /// A parsed suppression: which rules, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

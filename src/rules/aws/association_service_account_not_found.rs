@@ -1,4 +1,6 @@
-use crate::model::values::closest;
+use foldhash::HashMap;
+
+use crate::model::values::Near;
 use crate::rules::{Context, Finding, Rule};
 
 use super::association_finding;
@@ -17,6 +19,9 @@ impl Rule for AssociationServiceAccountNotFound {
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        // Per namespace, its ServiceAccounts' names and (on first need) their hint index:
+        // one scan per namespace, not per association.
+        let mut namespaces: HashMap<&str, (Vec<&str>, Option<Near<'_>>)> = HashMap::default();
         for a in &model.aws().associations {
             let (Some(ns), Some(sa)) = (a.namespace(), a.service_account()) else {
                 continue;
@@ -27,10 +32,10 @@ impl Rule for AssociationServiceAccountNotFound {
             {
                 continue;
             }
-            let in_namespace: Vec<&str> = model
-                .service_accounts_in(ns)
-                .filter_map(|o| o.name)
-                .collect();
+            let (in_namespace, near) = namespaces.entry(ns).or_insert_with(|| {
+                let names = model.service_accounts_in(ns).filter_map(|o| o.name);
+                (names.collect(), None)
+            });
             let elsewhere: Vec<_> = model.service_accounts_named(sa).collect();
             if in_namespace.is_empty() && elsewhere.is_empty() {
                 continue;
@@ -48,7 +53,10 @@ impl Rule for AssociationServiceAccountNotFound {
                     ),
                     Some(*other),
                 )
-            } else if let Some(s) = closest(sa, in_namespace.iter().copied()) {
+            } else if let Some(s) = near
+                .get_or_insert_with(|| Near::new(in_namespace.iter().copied()))
+                .closest(sa)
+            {
                 message.push_str(&format!("; did you mean `{s}`?"));
                 (
                     format!("set the association's ServiceAccount to `{s}`"),
@@ -58,11 +66,7 @@ impl Rule for AssociationServiceAccountNotFound {
                 (
                     format!(
                         "define ServiceAccount `{sa}` in namespace `{ns}` or fix the association (namespace `{ns}` defines {})",
-                        in_namespace
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        some_names(in_namespace)
                     ),
                     None,
                 )
@@ -83,4 +87,19 @@ impl Rule for AssociationServiceAccountNotFound {
             out.push(f);
         }
     }
+}
+
+/// The first few names, quoted, and how many more: a namespace may hold hundreds.
+fn some_names(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
 }

@@ -12,6 +12,9 @@ pub struct IdentityAnnotationOnWrongObject;
 
 const KEYS: [&str; 2] = [CLIENT_ID, TENANT_ID];
 
+/// Says where on an object a key is written (`a label of Deployment ns/app`).
+type Place = fn(&Object<'_>) -> String;
+
 impl Rule for IdentityAnnotationOnWrongObject {
     fn id(&self) -> &'static str {
         "AZ005"
@@ -28,24 +31,22 @@ impl Rule for IdentityAnnotationOnWrongObject {
                 continue;
             }
             let pod = o.pod.as_ref().filter(|_| !o.is("Pod"));
-            let places = [
-                (
-                    o.annotations,
-                    format!("an annotation of {}", o.display_name()),
-                ),
-                (o.labels, format!("a label of {}", o.display_name())),
-                (
-                    pod.and_then(|p| p.annotations),
-                    format!("an annotation on the pod template of {}", o.display_name()),
-                ),
-                (
-                    pod.and_then(|p| p.labels),
-                    format!("a label on the pod template of {}", o.display_name()),
-                ),
+            // Where the key is written, said only for a finding (most objects have none).
+            let places: [(Option<&Node>, Place); 4] = [
+                (o.annotations, |o| {
+                    format!("an annotation of {}", o.display_name())
+                }),
+                (o.labels, |o| format!("a label of {}", o.display_name())),
+                (pod.and_then(|p| p.annotations), |o| {
+                    format!("an annotation on the pod template of {}", o.display_name())
+                }),
+                (pod.and_then(|p| p.labels), |o| {
+                    format!("a label on the pod template of {}", o.display_name())
+                }),
             ];
             for (map, place) in places {
                 for e in identity_entries(map) {
-                    out.push(self.misplaced(ctx.model, o, e, &place));
+                    out.push(self.misplaced(ctx.model, o, e, &place(o)));
                 }
             }
         }
