@@ -120,43 +120,33 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
                 path: path.to_path_buf(),
             });
         } else if meta.is_dir() {
-            let mut found = Vec::new();
-            for entry in ignore::WalkBuilder::new(path)
+            // Walked on all cores; the order is restored by sorting below.
+            let found = std::sync::Mutex::new(Vec::new());
+            let walk_errors = std::sync::Mutex::new(Vec::new());
+            ignore::WalkBuilder::new(path)
                 .follow_links(false)
                 .require_git(false)
-                .build()
-            {
-                match entry {
-                    Ok(entry) => {
-                        let file_type = entry.file_type();
-                        let is_file = file_type.is_some_and(|t| t.is_file());
-                        let wanted = entry
-                            .path()
-                            .extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| {
-                                MANIFEST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                            });
-                        let display = entry.path().to_string_lossy().into_owned();
-                        if is_file && wanted {
-                            found.push(InputPath::File {
-                                display,
-                                path: entry.into_path(),
-                            });
-                        } else if wanted && let Some(reason) = file_type.and_then(unread_reason) {
-                            found.push(InputPath::Unread {
-                                display,
-                                path: entry.into_path(),
-                                reason,
-                            });
+                .build_parallel()
+                .run(|| {
+                    Box::new(|entry| {
+                        match entry {
+                            Ok(entry) => {
+                                if let Some(p) = walked(entry) {
+                                    lock(&found).push(p);
+                                }
+                            }
+                            Err(err) => lock(&walk_errors).push(err.to_string()),
                         }
-                    }
-                    Err(err) => errors.push(InputError::Walk {
-                        path: given.clone(),
-                        message: err.to_string(),
-                    }),
-                }
-            }
+                        ignore::WalkState::Continue
+                    })
+                });
+            let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+            let mut walk_errors = walk_errors.into_inner().unwrap_or_else(|e| e.into_inner());
+            walk_errors.sort();
+            errors.extend(walk_errors.into_iter().map(|message| InputError::Walk {
+                path: given.clone(),
+                message,
+            }));
             found.sort_by(|a, b| a.display().cmp(b.display()));
             out.extend(found);
         } else {
@@ -166,6 +156,39 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
         }
     }
     (out, errors)
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What a walked entry is to the linter: a manifest to read, one to skip with a note, or
+/// nothing (directories, other files).
+fn walked(entry: ignore::DirEntry) -> Option<InputPath> {
+    let file_type = entry.file_type();
+    let is_file = file_type.is_some_and(|t| t.is_file());
+    let wanted = entry
+        .path()
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MANIFEST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    if !wanted {
+        return None;
+    }
+    let display = entry.path().to_string_lossy().into_owned();
+    if is_file {
+        Some(InputPath::File {
+            display,
+            path: entry.into_path(),
+        })
+    } else {
+        let reason = file_type.and_then(unread_reason)?;
+        Some(InputPath::Unread {
+            display,
+            path: entry.into_path(),
+            reason,
+        })
+    }
 }
 
 /// Why a walked entry with a manifest's name is not read (directories are walked instead).

@@ -281,6 +281,43 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
 mod tests {
     use super::*;
 
+    /// The contract of `Scope::Objects`: a rule's findings do not depend on how the objects
+    /// are sliced. Checked one object at a time against all at once, on every example and
+    /// fixture linted together.
+    #[test]
+    fn per_object_rules_find_the_same_in_any_slicing() {
+        let dirs = ["examples".to_string(), "tests/fixtures".to_string()];
+        let (paths, _) = crate::input::load::discover(&dirs);
+        let inputs = crate::input::load::load(&paths, None);
+        let model = Model::build(&inputs.files, "default");
+        let key = |f: &Finding| (f.file.0, f.span.start, f.span.end, f.message.clone());
+        let mut with_findings = 0;
+        for rule in registry().iter().filter(|r| r.scope() == Scope::Objects) {
+            let mut whole = Vec::new();
+            rule.check(&Context::new(&model), &mut whole);
+            let mut sliced = Vec::new();
+            for one in model.objects.chunks(1) {
+                let ctx = Context {
+                    model: &model,
+                    objects: one,
+                };
+                rule.check(&ctx, &mut sliced);
+            }
+            let mut whole: Vec<_> = whole.iter().map(key).collect();
+            let mut sliced: Vec<_> = sliced.iter().map(key).collect();
+            whole.sort();
+            sliced.sort();
+            assert_eq!(whole, sliced, "{}", rule.id());
+            with_findings += usize::from(!whole.is_empty());
+        }
+        // Every per-object rule has a failing fixture, so each one must have been exercised.
+        let per_object = registry()
+            .iter()
+            .filter(|r| r.scope() == Scope::Objects)
+            .count();
+        assert_eq!(with_findings, per_object, "a per-object rule found nothing");
+    }
+
     #[test]
     fn registry_and_catalog_match() {
         let ids: Vec<&str> = registry().iter().map(|r| r.id()).collect();
