@@ -353,6 +353,10 @@ pub fn find_template_action(text: &str) -> Option<usize> {
         "required ",
         "$.",
     ];
+    // One scan of the whole text first: most files hold no `{{` at all.
+    if !text.contains("{{") {
+        return None;
+    }
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();

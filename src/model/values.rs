@@ -14,6 +14,14 @@ pub fn is_guid(s: &str) -> bool {
 /// `{{ .x }}`, `REPLACE_ME`-style tokens. Format checks skip these instead of guessing.
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
+    // Every test below needs one of these bytes; most values hold none of them (this runs for
+    // nearly every value a rule looks at).
+    if !t
+        .bytes()
+        .any(|b| matches!(b, b'$' | b'{' | b'<' | b'R' | b'P' | b'Y' | b'y'))
+    {
+        return false;
+    }
     t.contains("${")
         || t.contains("$(")
         || t.contains("{{")
@@ -226,10 +234,17 @@ mod tests {
             "<client-id>",
             "$CLIENT_ID",
             "{{ .Values.id }}",
+            "REPLACE_WITH_CLIENT_ID",
+            "the-PLACEHOLDER-id",
+            "YOUR_CLIENT_ID",
+            "your-client-id",
+            " <tenant> ",
         ] {
             assert!(is_placeholder(p), "{p}");
         }
-        assert!(!is_placeholder("my-app"));
+        for p in ["my-app", "", "$", "<a", "replace-me", "Your-app", "{ x }"] {
+            assert!(!is_placeholder(p), "{p}");
+        }
     }
 
     #[test]
