@@ -438,22 +438,39 @@ pub fn write_outputs(
         }
     }
     for o in outputs {
-        let text = match o.format {
-            Format::Human => report::human::render(report, o.file.is_none() && color.enabled()),
-            Format::Json => report::json::render(report),
-            Format::Sarif => report::sarif::render(report, &prep.policy.custom_rules),
-            Format::Github => report::github::render(report),
-            Format::Junit => report::junit::render_only(report, prep.policy.report_only.as_ref()),
+        let parts = match o.format {
+            Format::Human => vec![report::human::render(
+                report,
+                o.file.is_none() && color.enabled(),
+            )],
+            Format::Json => report::json::render_parts(report),
+            Format::Sarif => vec![report::sarif::render(report, &prep.policy.custom_rules)],
+            Format::Github => vec![report::github::render(report)],
+            Format::Junit => vec![report::junit::render_only(
+                report,
+                prep.policy.report_only.as_ref(),
+            )],
         };
         match &o.file {
             None => {
                 let mut out = std::io::stdout().lock();
                 // A closed pipe (`| head`) is not an error worth a message.
-                let _ = out.write_all(text.as_bytes());
+                for part in &parts {
+                    if out.write_all(part.as_bytes()).is_err() {
+                        break;
+                    }
+                }
                 let _ = out.flush();
             }
             Some(path) => {
-                std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+                let write = || -> std::io::Result<()> {
+                    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                    for part in &parts {
+                        file.write_all(part.as_bytes())?;
+                    }
+                    file.flush()
+                };
+                write().with_context(|| format!("writing {}", path.display()))?
             }
         }
     }

@@ -98,6 +98,12 @@ fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
 }
 
 pub fn render(report: &Report<'_>) -> String {
+    render_parts(report).concat()
+}
+
+/// The document in consecutive pieces (to be written one after the other), so a large report
+/// is not held twice: rendered findings, and the same bytes again in one string.
+pub fn render_parts(report: &Report<'_>) -> Vec<String> {
     use rayon::prelude::*;
     let doc = Document {
         version: 1,
@@ -136,24 +142,19 @@ pub fn render(report: &Report<'_>) -> String {
             format!("    {}", one.replace('\n', "\n    "))
         })
         .collect();
-    let mut out = String::with_capacity(
-        frame.len() + findings.iter().map(|f| f.len() + 2).sum::<usize>() + 8,
-    );
+    let mut parts = Vec::with_capacity(2 * findings.len() + 3);
     match frame.split_once("\n  \"findings\": []") {
         Some((head, tail)) if !findings.is_empty() => {
-            out.push_str(head);
-            out.push_str("\n  \"findings\": [\n");
-            for (i, f) in findings.iter().enumerate() {
+            parts.push(format!("{head}\n  \"findings\": [\n"));
+            for (i, f) in findings.into_iter().enumerate() {
                 if i > 0 {
-                    out.push_str(",\n");
+                    parts.push(",\n".to_string());
                 }
-                out.push_str(f);
+                parts.push(f);
             }
-            out.push_str("\n  ]");
-            out.push_str(tail);
+            parts.push(format!("\n  ]{tail}\n"));
         }
-        _ => out.push_str(&frame),
+        _ => parts.push(frame + "\n"),
     }
-    out.push('\n');
-    out
+    parts
 }
