@@ -203,11 +203,12 @@ fn terraform_service_accounts(rule: &str, ctx: &Context<'_, '_>, out: &mut Vec<F
             let key = format!("tf:azurerm_user_assigned_identity.{id_name}");
             let fics: Vec<&Fic> = azure.fics_of(&key).collect();
             let wanted = subject_for(&namespace, &name);
-            if fics.is_empty()
-                || fics
-                    .iter()
-                    .any(|f| !matches!(&f.subject, Some(Field::Known(s)) if s.text != wanted))
-            {
+            // Said only when every credential of the identity has a subject known now and
+            // none is this ServiceAccount's (a flexible or computed subject might match).
+            let all_others = fics
+                .iter()
+                .all(|f| matches!(&f.subject, Some(Field::Known(s)) if s.text != wanted));
+            if fics.is_empty() || !all_others {
                 continue;
             }
             let sibling = fics[0];
