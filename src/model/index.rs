@@ -18,6 +18,14 @@ pub struct DocumentRef<'a> {
     pub root: &'a Node,
 }
 
+/// Which provider views a run will use (`Model::prepare_views`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Views {
+    pub aws: bool,
+    pub azure: bool,
+    pub gcp: bool,
+}
+
 #[derive(Debug)]
 pub struct Model<'a> {
     pub files: &'a [LoadedFile],
@@ -149,22 +157,20 @@ impl<'a> Model<'a> {
             .get_or_init(|| crate::input::terraform::TerraformIndex::build(self.files))
     }
 
-    /// Builds the provider views (AWS, Azure, GCP over Terraform) side by side, so rules find
-    /// them ready instead of one rule building a view while the others wait for it.
-    pub fn prepare_views(&self) {
+    /// Builds the wanted provider views (over the Terraform index) side by side, so rules find
+    /// them ready instead of one rule building a view while the others wait for it. A view not
+    /// wanted here is still built on first use.
+    pub fn prepare_views(&self, wanted: Views) {
+        if !(wanted.aws || wanted.azure || wanted.gcp) {
+            return;
+        }
         self.terraform();
         rayon::join(
-            || {
-                self.aws();
-            },
+            || wanted.aws.then(|| self.aws()),
             || {
                 rayon::join(
-                    || {
-                        self.azure_identities();
-                    },
-                    || {
-                        self.gcp();
-                    },
+                    || wanted.azure.then(|| self.azure_identities()),
+                    || wanted.gcp.then(|| self.gcp()),
                 )
             },
         );

@@ -9,6 +9,6 @@ pub mod object;
 pub mod pod;
 pub mod values;
 
-pub use index::{DocumentRef, Model};
+pub use index::{DocumentRef, Model, Views};
 pub use object::{Object, ObjectId};
 pub use pod::{Container, PodTemplate, ServiceAccountRef};

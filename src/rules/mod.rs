@@ -12,7 +12,7 @@ pub mod terraform;
 
 use rayon::prelude::*;
 
-use crate::model::{Model, Object};
+use crate::model::{Model, Object, Views};
 
 pub use catalog::{Provider, RuleMeta, Severity, catalog, lookup};
 pub use finding::{Finding, ObjectRef, Related};
@@ -215,7 +215,17 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     // The provider views are built on first use; build them side by side up front rather
     // than inside whichever rule comes first while the other core waits on it.
     let mut timer = crate::timing::Timer::from_env();
-    model.prepare_views();
+    // Each view is read by its own provider's rules only.
+    let wants = |p: Provider| {
+        enabled
+            .iter()
+            .any(|r| lookup(r.id()).is_some_and(|m| m.provider == p))
+    };
+    model.prepare_views(Views {
+        aws: wants(Provider::Aws),
+        azure: wants(Provider::Azure),
+        gcp: wants(Provider::Gcp),
+    });
     timer.lap("    views");
     let (per_object, whole): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
         enabled.iter().partition(|r| r.scope() == Scope::Objects);
@@ -227,7 +237,7 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
         } else {
             slices.len()
         };
-    let mut per_rule_ms = timings.then(|| std::sync::Mutex::new(std::collections::BTreeMap::new()));
+    let per_rule_ms = timings.then(|| std::sync::Mutex::new(std::collections::BTreeMap::new()));
     let mut findings: Vec<Finding> = (0..tasks)
         .into_par_iter()
         .flat_map_iter(|task| {
@@ -253,7 +263,7 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
             out
         })
         .collect();
-    if let Some(ms) = per_rule_ms.take() {
+    if let Some(ms) = per_rule_ms {
         for (id, ms) in ms.into_inner().unwrap_or_else(|e| e.into_inner()) {
             eprintln!("timing rule {id} {ms:8.2} ms");
         }

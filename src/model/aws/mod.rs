@@ -334,31 +334,40 @@ impl AwsModel {
     /// Associations whose `roleArn` names `role`.
     pub fn associations_using(&self, role: &Role) -> impl Iterator<Item = &Association> {
         let lookup = self.lookup();
-        lookup
-            .associations_using(role)
-            .into_iter()
-            .filter(move |&i| {
-                let a = &self.associations[i];
-                lookup.association_roles[i]
-                    .as_ref()
-                    .is_some_and(|arn| role.is(arn))
-                    || (a.role_address.is_some() && a.role_address == role.address)
-            })
-            .map(|i| &self.associations[i])
+        self.associations_naming(
+            role,
+            lookup.associations_using(role),
+            &lookup.association_roles,
+            |a| &a.role_address,
+        )
     }
 
     /// Associations whose `targetRoleArn` names `role`.
     pub fn associations_targeting(&self, role: &Role) -> impl Iterator<Item = &Association> {
         let lookup = self.lookup();
-        lookup
-            .associations_targeting(role)
+        self.associations_naming(
+            role,
+            lookup.associations_targeting(role),
+            &lookup.association_targets,
+            |a| &a.target_role_address,
+        )
+    }
+
+    /// Of the `candidates` the index gives, the associations whose ARN (per association in
+    /// `arns`) or Terraform address names `role`.
+    fn associations_naming<'s, 'r>(
+        &'s self,
+        role: &'r Role,
+        candidates: Vec<usize>,
+        arns: &'s [Option<RoleArn>],
+        address: fn(&Association) -> &Option<String>,
+    ) -> impl Iterator<Item = &'s Association> + use<'s, 'r> {
+        candidates
             .into_iter()
             .filter(move |&i| {
                 let a = &self.associations[i];
-                lookup.association_targets[i]
-                    .as_ref()
-                    .is_some_and(|arn| role.is(arn))
-                    || (a.target_role_address.is_some() && a.target_role_address == role.address)
+                arns[i].as_ref().is_some_and(|arn| role.is(arn))
+                    || (address(a).is_some() && *address(a) == role.address)
             })
             .map(|i| &self.associations[i])
     }
