@@ -134,24 +134,16 @@ pub fn render_parts(report: &Report<'_>) -> Vec<String> {
     // place in the array (JSON strings hold no raw newline, so every newline is
     // indentation), and spliced in where the empty array is: the bytes are those of one
     // `to_string_pretty` over the whole document.
-    let findings: Vec<String> = report
-        .findings
-        .par_iter()
-        .map(|f| {
-            let one = serde_json::to_string_pretty(&finding(report, f)).unwrap_or_default();
-            format!("    {}", one.replace('\n', "\n    "))
-        })
-        .collect();
-    let mut parts = Vec::with_capacity(2 * findings.len() + 3);
+    let findings = report.findings.par_iter().enumerate().map(|(i, f)| {
+        let one = serde_json::to_string_pretty(&finding(report, f)).unwrap_or_default();
+        let comma = if i > 0 { ",\n" } else { "" };
+        format!("{comma}    {}", one.replace('\n', "\n    "))
+    });
+    let mut parts = Vec::with_capacity(report.findings.len() + 2);
     match frame.split_once("\n  \"findings\": []") {
-        Some((head, tail)) if !findings.is_empty() => {
+        Some((head, tail)) if !report.findings.is_empty() => {
             parts.push(format!("{head}\n  \"findings\": [\n"));
-            for (i, f) in findings.into_iter().enumerate() {
-                if i > 0 {
-                    parts.push(",\n".to_string());
-                }
-                parts.push(f);
-            }
+            parts.par_extend(findings);
             parts.push(format!("\n  ]{tail}\n"));
         }
         _ => parts.push(frame + "\n"),
