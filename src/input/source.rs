@@ -27,8 +27,12 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
         let bom_len = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // memchr: this runs over every input byte, and `match_indices` is several times slower;
+        // counting first sizes the index exactly (it is kept for every file until the end).
+        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
+        let mut line_starts = Vec::with_capacity(newlines().count() + 1);
+        line_starts.push(0);
+        line_starts.extend(newlines().map(|i| i + 1));
         Self {
             path: path.into(),
             text,

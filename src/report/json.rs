@@ -101,6 +101,10 @@ pub fn render(report: &Report<'_>) -> String {
     render_parts(report).concat()
 }
 
+/// Findings rendered per task: enough that the parts are few (one `write` each), few enough
+/// that both cores share the work.
+const FINDINGS_PER_PART: usize = 256;
+
 /// The document in consecutive pieces (to be written one after the other), so a large report
 /// is not held twice: rendered findings, and the same bytes again in one string.
 pub fn render_parts(report: &Report<'_>) -> Vec<String> {
@@ -130,16 +134,29 @@ pub fn render_parts(report: &Report<'_>) -> Vec<String> {
             .collect(),
     };
     let frame = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    // Findings are rendered on all cores, each as its own pretty document indented to its
-    // place in the array (JSON strings hold no raw newline, so every newline is
-    // indentation), and spliced in where the empty array is: the bytes are those of one
-    // `to_string_pretty` over the whole document.
-    let findings = report.findings.par_iter().enumerate().map(|(i, f)| {
-        let one = serde_json::to_string_pretty(&finding(report, f)).unwrap_or_default();
-        let comma = if i > 0 { ",\n" } else { "" };
-        format!("{comma}    {}", one.replace('\n', "\n    "))
-    });
-    let mut parts = Vec::with_capacity(report.findings.len() + 2);
+    // Findings are rendered on all cores, a run of them per part, each written straight at
+    // its depth in the `findings` array and spliced in where the empty array is: the bytes
+    // are those of one `to_string_pretty` over the whole document.
+    let findings = report
+        .findings
+        .par_chunks(FINDINGS_PER_PART)
+        .enumerate()
+        .map(|(chunk, fs)| {
+            let mut buf = Vec::with_capacity(fs.len() * 1200);
+            for (i, f) in fs.iter().enumerate() {
+                if chunk > 0 || i > 0 {
+                    buf.extend_from_slice(b",\n");
+                }
+                buf.extend_from_slice(b"    ");
+                let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
+                // Writing into a Vec fails only on a serializer error, which these types
+                // never raise; a broken finding would still leave valid JSON around it.
+                let _ = finding(report, f).serialize(&mut ser);
+            }
+            // serde_json writes UTF-8 only.
+            String::from_utf8(buf).unwrap_or_default()
+        });
+    let mut parts = Vec::with_capacity(report.findings.len() / FINDINGS_PER_PART + 3);
     match frame.split_once("\n  \"findings\": []") {
         Some((head, tail)) if !report.findings.is_empty() => {
             parts.push(format!("{head}\n  \"findings\": [\n"));
@@ -149,4 +166,110 @@ pub fn render_parts(report: &Report<'_>) -> Vec<String> {
         _ => parts.push(frame + "\n"),
     }
     parts
+}
+
+/// serde_json's pretty format (two spaces a level) for a value that starts `level` levels
+/// deep in the document, so it needs no re-indenting afterwards.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Self {
+        Self {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn newline_indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline_indent(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline_indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value written at depth 2 is the depth-0 pretty text re-indented by two levels.
+    #[test]
+    fn nested_format_is_pretty_format_indented() {
+        let v = serde_json::json!({
+            "a": [], "b": {}, "c": [1, {"d": null, "e": ["x\ny"]}], "f": {"g": [[]]}
+        });
+        let mut buf = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
+        v.serialize(&mut ser).unwrap();
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            pretty.replace('\n', "\n    ")
+        );
+    }
 }

@@ -1,6 +1,8 @@
 //! The JSON Pointer (RFC 6901) of the field at a byte offset, so a finding names the field it is
 //! about (`/spec/template/metadata/labels`) as well as a line and column.
 
+use std::fmt::Write as _;
+
 use crate::input::load::LoadedFile;
 use crate::input::{Node, Value};
 
@@ -14,16 +16,22 @@ pub fn at(file: &LoadedFile, offset: usize) -> Option<String> {
         .iter()
         .take_while(|d| d.root.span.start <= offset)
         .find(|d| offset <= d.root.span.end)?;
-    let mut path = Vec::new();
-    walk(&doc.root, offset, &mut path);
-    Some(
-        path.iter()
-            .map(|p| format!("/{}", p.replace('~', "~0").replace('/', "~1")))
-            .collect(),
-    )
+    let mut pointer = String::new();
+    walk(&doc.root, offset, &mut pointer);
+    Some(pointer)
 }
 
-fn walk(node: &Node, offset: usize, path: &mut Vec<String>) {
+/// Appends `/token` with `~` and `/` escaped (RFC 6901).
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
+fn walk(node: &Node, offset: usize, path: &mut String) {
     match &node.value {
         Value::Map(entries) => {
             for e in entries {
@@ -35,7 +43,7 @@ fn walk(node: &Node, offset: usize, path: &mut Vec<String>) {
                     .max(e.key.span.end)
                     .max(e.key.span.start + 1);
                 if e.key.span.start <= offset && offset < end {
-                    path.push(e.key.text().unwrap_or("").to_string());
+                    push_token(path, e.key.text().unwrap_or(""));
                     if e.value.span.start <= offset && offset < e.value.span.end {
                         walk(&e.value, offset, path);
                     }
@@ -46,7 +54,8 @@ fn walk(node: &Node, offset: usize, path: &mut Vec<String>) {
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
                 if item.span.start <= offset && offset < item.span.end {
-                    path.push(i.to_string());
+                    path.push('/');
+                    let _ = write!(path, "{i}");
                     walk(item, offset, path);
                     return;
                 }
