@@ -17,6 +17,8 @@ pub struct Object<'a> {
     /// The object's root mapping (for `kind: List`, the item).
     pub node: &'a Node,
     pub api_version: &'a str,
+    /// API group of `apiVersion`, split off once: views and rules ask for it per object.
+    group: &'a str,
     pub kind: &'a str,
     pub name: Option<&'a str>,
     /// Effective namespace: `metadata.namespace`, else the run's default (`--namespace`).
@@ -62,6 +64,7 @@ impl<'a> Object<'a> {
             document,
             node,
             api_version,
+            group: api_version.rsplit_once('/').map_or("", |(g, _)| g),
             kind,
             name,
             namespace,
@@ -84,7 +87,7 @@ impl<'a> Object<'a> {
 
     /// API group of `apiVersion` (`""` for the core group).
     pub fn group(&self) -> &'a str {
-        self.api_version.rsplit_once('/').map_or("", |(g, _)| g)
+        self.group
     }
 
     /// The value node of a label, if the object has it.

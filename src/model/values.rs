@@ -1,5 +1,7 @@
 //! Value shapes shared by rules: GUIDs, placeholders, near-miss keys.
 
+use std::borrow::Cow;
+
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits in any case (Entra client and tenant ids).
 pub fn is_guid(s: &str) -> bool {
     let b = s.as_bytes();
@@ -110,7 +112,7 @@ pub struct Near<'c> {
     runs: Vec<Run>,
     /// Per candidate, in run order: its character histogram, lowercased text and text.
     hists: Vec<Histogram>,
-    words: Vec<(String, &'c str)>,
+    words: Vec<(Cow<'c, str>, &'c str)>,
 }
 
 struct Run {
@@ -157,14 +159,23 @@ fn bag_distance(a: &Histogram, b: &Histogram) -> usize {
     more.max(less)
 }
 
+/// `s` lowercased, borrowed when it already is (Kubernetes names are lowercase ASCII).
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
 impl<'c> Near<'c> {
     pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
         let mut seen = foldhash::HashSet::default();
-        let mut entries: Vec<(usize, u64, String, &'c str)> = candidates
+        let mut entries: Vec<(usize, u64, Cow<'c, str>, &'c str)> = candidates
             .into_iter()
             .filter(|c| seen.insert(*c))
             .map(|word| {
-                let lower = word.to_lowercase();
+                let lower = lowercase(word);
                 (lower.chars().count(), char_mask(&lower), lower, word)
             })
             .collect();
