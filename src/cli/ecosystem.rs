@@ -408,6 +408,26 @@ impl Prepared {
 
 /// Writes every requested output. Notes about skipped files and input errors go to stderr
 /// unless a machine format holds stdout (they are inside the JSON and SARIF documents).
+/// The JSON report, streamed: a large report is never held whole.
+fn write_json(report: &Report<'_>, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    match file {
+        None => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = report::json::write(report, &mut out).and_then(|()| out.flush());
+        }
+        Some(path) => {
+            let write = || -> std::io::Result<()> {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                report::json::write(report, &mut file)?;
+                file.flush()
+            };
+            write().with_context(|| format!("writing {}", path.display()))?
+        }
+    }
+    Ok(())
+}
+
 pub fn write_outputs(
     outputs: &[OutputSpec],
     report: &Report<'_>,
@@ -443,7 +463,10 @@ pub fn write_outputs(
                 report,
                 o.file.is_none() && color.enabled(),
             )],
-            Format::Json => report::json::render_parts(report),
+            Format::Json => {
+                write_json(report, o.file.as_deref())?;
+                continue;
+            }
             Format::Sarif => vec![report::sarif::render(report, &prep.policy.custom_rules)],
             Format::Github => vec![report::github::render(report)],
             Format::Junit => vec![report::junit::render_only(

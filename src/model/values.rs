@@ -168,18 +168,29 @@ fn lowercase(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// `s` with ASCII letters lowercased, borrowed when it has no uppercase ASCII letter.
+pub fn ascii_lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 impl<'c> Near<'c> {
     pub fn new(candidates: impl IntoIterator<Item = &'c str>) -> Self {
-        let mut seen = foldhash::HashSet::default();
         let mut entries: Vec<(usize, u64, Cow<'c, str>, &'c str)> = candidates
             .into_iter()
-            .filter(|c| seen.insert(*c))
             .map(|word| {
                 let lower = lowercase(word);
                 (lower.chars().count(), char_mask(&lower), lower, word)
             })
             .collect();
-        entries.sort_by_key(|e| (e.0, e.1));
+        // Sorted by length and mask (the runs), then by the word itself so that repeats sit
+        // side by side and go: a hash set for that was most of the build for 70k names.
+        // Order within a run does not matter: `closest` breaks ties by the text.
+        entries.sort_unstable_by(|a, b| (a.0, a.1, a.3).cmp(&(b.0, b.1, b.3)));
+        entries.dedup_by(|a, b| a.3 == b.3);
         let mut runs: Vec<Run> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             match runs.last_mut() {

@@ -98,16 +98,24 @@ fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
 }
 
 pub fn render(report: &Report<'_>) -> String {
-    render_parts(report).concat()
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(report, &mut out);
+    // serde_json and the frame write UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// Findings rendered per task: enough that the parts are few (one `write` each), few enough
-/// that both cores share the work.
+/// Findings rendered per task: enough that the writes are few, few enough that both cores
+/// share the work.
 const FINDINGS_PER_PART: usize = 256;
+/// Parts rendered (in parallel) before they are written: the report is never held whole
+/// (75 MB for 200k objects), only this many parts of it.
+const PARTS_PER_WAVE: usize = 16;
 
-/// The document in consecutive pieces (to be written one after the other), so a large report
-/// is not held twice: rendered findings, and the same bytes again in one string.
-pub fn render_parts(report: &Report<'_>) -> Vec<String> {
+/// Writes the document: the frame, and the findings rendered on all cores a wave at a time,
+/// each written straight at its depth in the `findings` array where the empty array is. The
+/// bytes are those of one `to_string_pretty` over the whole document.
+pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
     let doc = Document {
         version: 1,
@@ -134,38 +142,37 @@ pub fn render_parts(report: &Report<'_>) -> Vec<String> {
             .collect(),
     };
     let frame = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    // Findings are rendered on all cores, a run of them per part, each written straight at
-    // its depth in the `findings` array and spliced in where the empty array is: the bytes
-    // are those of one `to_string_pretty` over the whole document.
-    let findings = report
-        .findings
-        .par_chunks(FINDINGS_PER_PART)
-        .enumerate()
-        .map(|(chunk, fs)| {
-            let mut buf = Vec::with_capacity(fs.len() * 1200);
-            for (i, f) in fs.iter().enumerate() {
-                if chunk > 0 || i > 0 {
-                    buf.extend_from_slice(b",\n");
-                }
-                buf.extend_from_slice(b"    ");
-                let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
-                // Writing into a Vec fails only on a serializer error, which these types
-                // never raise; a broken finding would still leave valid JSON around it.
-                let _ = finding(report, f).serialize(&mut ser);
+    let (head, tail) = match frame.split_once("\n  \"findings\": []") {
+        Some(parts) if !report.findings.is_empty() => parts,
+        _ => return out.write_all(format!("{frame}\n").as_bytes()),
+    };
+    out.write_all(format!("{head}\n  \"findings\": [\n").as_bytes())?;
+    let render_part = |(chunk, fs): (usize, &[Finding])| {
+        let mut buf = Vec::with_capacity(fs.len() * 1200);
+        for (i, f) in fs.iter().enumerate() {
+            if chunk > 0 || i > 0 {
+                buf.extend_from_slice(b",\n");
             }
-            // serde_json writes UTF-8 only.
-            String::from_utf8(buf).unwrap_or_default()
-        });
-    let mut parts = Vec::with_capacity(report.findings.len() / FINDINGS_PER_PART + 3);
-    match frame.split_once("\n  \"findings\": []") {
-        Some((head, tail)) if !report.findings.is_empty() => {
-            parts.push(format!("{head}\n  \"findings\": [\n"));
-            parts.par_extend(findings);
-            parts.push(format!("\n  ]{tail}\n"));
+            buf.extend_from_slice(b"    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
+            // Writing into a Vec fails only on a serializer error, which these types never
+            // raise.
+            let _ = finding(report, f).serialize(&mut ser);
         }
-        _ => parts.push(frame + "\n"),
+        buf
+    };
+    let chunks: Vec<(usize, &[Finding])> = report
+        .findings
+        .chunks(FINDINGS_PER_PART)
+        .enumerate()
+        .collect();
+    for wave in chunks.chunks(PARTS_PER_WAVE) {
+        let parts: Vec<Vec<u8>> = wave.par_iter().copied().map(render_part).collect();
+        for part in parts {
+            out.write_all(&part)?;
+        }
     }
-    parts
+    out.write_all(format!("\n  ]{tail}\n").as_bytes())
 }
 
 /// serde_json's pretty format (two spaces a level) for a value that starts `level` levels

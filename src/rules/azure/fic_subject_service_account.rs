@@ -1,11 +1,16 @@
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt as _};
 
 use crate::model::Object;
 use crate::model::azure_identity::{Field, parse_subject};
-use crate::model::values::Near;
+use crate::model::values::{Near, ascii_lowercase};
 use crate::rules::{Context, Finding, Rule};
 
 use super::fic_common::{at_value, is_placeholder};
+
+/// A (namespace, name) pair with ASCII letters lowercased.
+type Folded<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// AZ019: a federated credential's subject names a ServiceAccount that no input defines. Checked
 /// only when the inputs define ServiceAccounts at all (else there is nothing to compare with).
@@ -26,7 +31,7 @@ impl Rule for FicSubjectServiceAccount {
         }
         // The first ServiceAccount per ASCII-lowercased (namespace, name), for the case-only
         // hint; built on first need, as most runs have no unmatched subject.
-        let mut by_folded: Option<HashMap<(String, String), &Object<'_>>> = None;
+        let mut by_folded: Option<HashMap<Folded<'_>, &Object<'_>>> = None;
         let mut names_in: HashMap<String, Near<'_>> = HashMap::new();
         for fic in &model.azure_identities().fics {
             let Some(Field::Known(s)) = &fic.subject else {
@@ -50,22 +55,23 @@ impl Rule for FicSubjectServiceAccount {
                     let mut map = HashMap::new();
                     for sa in model.service_accounts() {
                         if let Some(n) = sa.name {
-                            map.entry((sa.namespace.to_ascii_lowercase(), n.to_ascii_lowercase()))
+                            map.entry((ascii_lowercase(&sa.namespace), ascii_lowercase(n)))
                                 .or_insert(sa);
                         }
                     }
                     map
                 })
-                .get(&(ns.to_ascii_lowercase(), name.to_ascii_lowercase()));
+                .get(&(ascii_lowercase(ns), ascii_lowercase(name)));
             let other_ns: Vec<_> = model.service_accounts_named(name).collect();
             // Names per namespace, prepared once: one unmatched subject per ServiceAccount
             // made a plain scan quadratic.
+            if !names_in.contains_key(ns) {
+                let near = Near::new(model.service_accounts_in(ns).filter_map(|sa| sa.name));
+                names_in.insert(ns.to_string(), near);
+            }
             let typo = names_in
-                .entry(ns.to_string())
-                .or_insert_with(|| {
-                    Near::new(model.service_accounts_in(ns).filter_map(|sa| sa.name))
-                })
-                .closest(name)
+                .get(ns)
+                .and_then(|near| near.closest(name))
                 .and_then(|n| model.service_account(ns, n));
             let (hint, suggestion) = if let Some(sa) = case_only {
                 (
