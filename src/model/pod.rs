@@ -22,7 +22,13 @@ pub struct PodTemplate<'a> {
     pub service_account: ServiceAccountRef<'a>,
     /// The controller's `spec.selector` (for the "label in the selector only" hint).
     pub selector: Option<&'a Node>,
+    /// `initContainers`, `containers`, `ephemeralContainers` of `spec`, looked up once: many
+    /// rules walk the containers of every workload.
+    container_lists: [Option<&'a Node>; 3],
 }
+
+/// The container lists of a pod spec, in the order `containers()` yields them.
+const CONTAINER_LISTS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
 /// A container of the pod, with the list it came from.
 #[derive(Debug, Clone, Copy)]
@@ -81,6 +87,7 @@ impl<'a> PodTemplate<'a> {
             spec,
             service_account,
             selector,
+            container_lists: CONTAINER_LISTS.map(|list| spec.get(list)),
         })
     }
 
@@ -94,11 +101,11 @@ impl<'a> PodTemplate<'a> {
 
     /// All containers, init containers and ephemeral containers.
     pub fn containers(&self) -> impl Iterator<Item = Container<'a>> + 'a {
-        let spec = self.spec;
-        ["initContainers", "containers", "ephemeralContainers"]
+        CONTAINER_LISTS
             .into_iter()
-            .flat_map(move |list| {
-                spec.get(list)
+            .zip(self.container_lists)
+            .flat_map(move |(list, items)| {
+                items
                     .map(Node::items)
                     .unwrap_or_default()
                     .iter()

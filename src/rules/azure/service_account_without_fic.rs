@@ -1,8 +1,10 @@
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
 use crate::model::azure_identity::{Fic, Field, Form, TOKEN_EXCHANGE_AUDIENCE, parse_subject};
+use crate::model::values::ascii_lowercase;
 use crate::rules::{Context, Finding, Rule};
 
 use super::fic_common::subject_for;
@@ -37,11 +39,12 @@ impl Rule for ServiceAccountWithoutFic {
         }
         // client id (ASCII-lowercased) → identities, from identity documents and from federated
         // ServiceAccounts; built once, not per ServiceAccount.
-        let mut by_client_id: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        // Keyed by the ASCII-lowercased client id, copied only when it has uppercase letters.
+        let mut by_client_id: HashMap<Cow<'_, str>, BTreeSet<&str>> = HashMap::new();
         for i in &azure.identities {
             if let Some(c) = &i.client_id {
                 by_client_id
-                    .entry(c.text.to_ascii_lowercase())
+                    .entry(ascii_lowercase(&c.text))
                     .or_default()
                     .insert(&i.key);
             }
@@ -55,7 +58,7 @@ impl Rule for ServiceAccountWithoutFic {
             };
             if let Some(c) = client_id_of(sa).and_then(|n| n.text()) {
                 by_client_id
-                    .entry(c.trim().to_ascii_lowercase())
+                    .entry(ascii_lowercase(c.trim()))
                     .or_default()
                     .insert(&fic.identity);
             }
@@ -89,13 +92,13 @@ impl Rule for ServiceAccountWithoutFic {
             if !labelled {
                 continue;
             }
-            let Some((folded, keys)) = by_client_id.get_key_value(&client_id.to_ascii_lowercase())
+            let Some((folded, keys)) = by_client_id.get_key_value(&*ascii_lowercase(client_id))
             else {
                 continue;
             };
             // What the identities behind one client id say, worked out once per client id:
             // many ServiceAccounts (or identities) may share one.
-            let view = views.entry(folded.as_str()).or_insert_with(|| {
+            let view = views.entry(folded.as_ref()).or_insert_with(|| {
                 let mut subjects: HashSet<&str> = HashSet::new();
                 let mut first: Vec<usize> = Vec::new();
                 for k in keys {
