@@ -43,7 +43,7 @@ pub struct Model<'a> {
     service_accounts_by_namespace: HashMap<String, Vec<ObjectId>>,
     workloads_by_service_account: HashMap<String, HashMap<String, Vec<ObjectId>>>,
     /// The AWS view, built on first use (`Model::aws`).
-    pub(super) aws: std::sync::OnceLock<super::aws::AwsModel>,
+    pub(super) aws: std::sync::OnceLock<super::aws::AwsModel<'a>>,
     /// Azure identities and federated credentials, built on first use (`Model::azure_identities`).
     pub(super) azure: std::sync::OnceLock<super::azure_identity::AzureIdentities>,
     /// The Terraform index, built on first use (`Model::terraform`).

@@ -82,15 +82,50 @@ impl Form {
     }
 }
 
-/// A value read from the inputs: its node (borrowed from a parsed document, or built for
-/// inputs that are not YAML/JSON) and the span of the key that holds it.
+/// A node of the inputs: borrowed from a parsed document, or made for an input that is not one
+/// (a policy inside a JSON string, Terraform). Borrowing keeps the AWS view from copying every
+/// association field and trust policy tree of the inputs.
 #[derive(Debug, Clone)]
-pub struct Field {
-    pub key: Range<usize>,
-    pub value: Node,
+pub enum NodeRef<'a> {
+    Input(&'a Node),
+    Made(Box<Node>),
 }
 
-impl Field {
+impl std::ops::Deref for NodeRef<'_> {
+    type Target = Node;
+
+    fn deref(&self) -> &Node {
+        match self {
+            NodeRef::Input(n) => n,
+            NodeRef::Made(n) => n,
+        }
+    }
+}
+
+impl NodeRef<'_> {
+    /// The node itself, copied out of the input if it is borrowed.
+    pub fn into_node(self) -> Node {
+        match self {
+            NodeRef::Input(n) => n.clone(),
+            NodeRef::Made(n) => *n,
+        }
+    }
+}
+
+impl From<Node> for NodeRef<'_> {
+    fn from(n: Node) -> Self {
+        NodeRef::Made(Box::new(n))
+    }
+}
+
+/// A value read from the inputs: its node and the span of the key that holds it.
+#[derive(Debug, Clone)]
+pub struct Field<'a> {
+    pub key: Range<usize>,
+    pub value: NodeRef<'a>,
+}
+
+impl Field<'_> {
     pub fn text(&self) -> Option<&str> {
         self.value.text()
     }
@@ -113,21 +148,21 @@ impl Field {
 
 /// A trust policy read from a role (or a policy file that is one).
 #[derive(Debug, Clone)]
-pub struct TrustPolicy {
-    pub root: Node,
+pub struct TrustPolicy<'a> {
+    pub root: NodeRef<'a>,
     /// Whether spans inside are exact (false: they all point at the encoded string).
     pub exact: bool,
     pub url_encoded: bool,
 }
 
-impl TrustPolicy {
+impl TrustPolicy<'_> {
     pub fn policy(&self) -> Option<Policy<'_>> {
         Policy::of(&self.root)
     }
 }
 
 #[derive(Debug, Clone)]
-pub struct Role {
+pub struct Role<'a> {
     pub form: Form,
     pub file: FileId,
     pub object: Option<ObjectId>,
@@ -140,7 +175,7 @@ pub struct Role {
     pub path: String,
     /// Where to point for "this role": its ARN, else its name, else the trust policy.
     pub anchor: Range<usize>,
-    pub trust: Option<TrustPolicy>,
+    pub trust: Option<TrustPolicy<'a>>,
     /// An embedded trust policy that could not be parsed.
     pub trust_error: Option<EmbeddedError>,
     /// Terraform address with its module directory (`infra/aws_iam_role.app`), for
@@ -148,7 +183,7 @@ pub struct Role {
     pub address: Option<String>,
 }
 
-impl Role {
+impl Role<'_> {
     /// Whether `arn` names this role. A role known only by name (ACK, Terraform) matches any
     /// account; IAM role names are unique without regard to case.
     pub fn is(&self, arn: &RoleArn) -> bool {
@@ -181,21 +216,21 @@ impl Role {
 
 /// An EKS Pod Identity association, from any form.
 #[derive(Debug, Clone)]
-pub struct Association {
+pub struct Association<'a> {
     pub form: Form,
     pub file: FileId,
     pub object: Option<ObjectId>,
     /// Where to point for "this association" (its `serviceAccount` value, else its start).
     pub anchor: Range<usize>,
-    pub cluster: Option<Field>,
-    pub namespace: Option<Field>,
-    pub service_account: Option<Field>,
-    pub role_arn: Option<Field>,
-    pub target_role_arn: Option<Field>,
-    pub disable_session_tags: Option<Field>,
-    pub policy: Option<Field>,
-    pub association_arn: Option<Field>,
-    pub association_id: Option<Field>,
+    pub cluster: Option<Field<'a>>,
+    pub namespace: Option<Field<'a>>,
+    pub service_account: Option<Field<'a>>,
+    pub role_arn: Option<Field<'a>>,
+    pub target_role_arn: Option<Field<'a>>,
+    pub disable_session_tags: Option<Field<'a>>,
+    pub policy: Option<Field<'a>>,
+    pub association_arn: Option<Field<'a>>,
+    pub association_id: Option<Field<'a>>,
     /// eksctl `createServiceAccount: true`: eksctl creates the ServiceAccount.
     pub creates_service_account: bool,
     /// Terraform `role_arn = aws_iam_role.<name>.arn`: the address of the role.
@@ -203,7 +238,7 @@ pub struct Association {
     pub target_role_address: Option<String>,
 }
 
-impl Association {
+impl Association<'_> {
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_ref().and_then(Field::concrete)
     }
@@ -260,7 +295,7 @@ impl Association {
 /// A ServiceAccount set up for IRSA: `eks.amazonaws.com/role-arn` on a ServiceAccount, or an
 /// eksctl `iam.serviceAccounts[]` entry.
 #[derive(Debug, Clone)]
-pub struct IrsaBinding {
+pub struct IrsaBinding<'a> {
     pub form: Form,
     pub file: FileId,
     pub object: Option<ObjectId>,
@@ -269,13 +304,13 @@ pub struct IrsaBinding {
     /// Span of the ServiceAccount's name (or the eksctl entry's `metadata.name`).
     pub name_span: Range<usize>,
     /// The `role-arn` annotation (or eksctl `attachRoleARN`); `None` when eksctl creates the role.
-    pub role_arn: Option<Field>,
+    pub role_arn: Option<Field<'a>>,
     /// The token audience: the `audience` annotation, else `sts.amazonaws.com`.
     pub audience: String,
-    pub audience_field: Option<Field>,
+    pub audience_field: Option<Field<'a>>,
 }
 
-impl IrsaBinding {
+impl IrsaBinding<'_> {
     pub fn role(&self) -> Option<RoleArn> {
         self.role_arn
             .as_ref()
@@ -299,10 +334,10 @@ pub struct Cluster {
 }
 
 #[derive(Debug, Default)]
-pub struct AwsModel {
-    pub roles: Vec<Role>,
-    pub associations: Vec<Association>,
-    pub bindings: Vec<IrsaBinding>,
+pub struct AwsModel<'a> {
+    pub roles: Vec<Role<'a>>,
+    pub associations: Vec<Association<'a>>,
+    pub bindings: Vec<IrsaBinding<'a>>,
     pub clusters: Vec<Cluster>,
     /// Values that are decided at apply time (Terraform variables, computed attributes).
     pub not_static: Vec<NotStatic>,
@@ -320,9 +355,9 @@ pub struct NotStatic {
     pub reason: String,
 }
 
-impl AwsModel {
+impl<'a> AwsModel<'a> {
     /// Roles in the inputs that `arn` names.
-    pub fn roles_named(&self, arn: &RoleArn) -> impl Iterator<Item = &Role> {
+    pub fn roles_named(&self, arn: &RoleArn) -> impl Iterator<Item = &Role<'a>> {
         let arn = arn.clone();
         self.roles.iter().filter(move |r| r.is(&arn))
     }
@@ -332,7 +367,7 @@ impl AwsModel {
     }
 
     /// Associations whose `roleArn` names `role`.
-    pub fn associations_using(&self, role: &Role) -> impl Iterator<Item = &Association> {
+    pub fn associations_using(&self, role: &Role<'_>) -> impl Iterator<Item = &Association<'a>> {
         let lookup = self.lookup();
         self.associations_naming(
             role,
@@ -343,7 +378,10 @@ impl AwsModel {
     }
 
     /// Associations whose `targetRoleArn` names `role`.
-    pub fn associations_targeting(&self, role: &Role) -> impl Iterator<Item = &Association> {
+    pub fn associations_targeting(
+        &self,
+        role: &Role<'_>,
+    ) -> impl Iterator<Item = &Association<'a>> {
         let lookup = self.lookup();
         self.associations_naming(
             role,
@@ -357,11 +395,11 @@ impl AwsModel {
     /// `arns`) or Terraform address names `role`.
     fn associations_naming<'s, 'r>(
         &'s self,
-        role: &'r Role,
+        role: &'r Role<'_>,
         candidates: Vec<usize>,
         arns: &'s [Option<RoleArn>],
-        address: fn(&Association) -> &Option<String>,
-    ) -> impl Iterator<Item = &'s Association> + use<'s, 'r> {
+        address: for<'x> fn(&'x Association<'a>) -> &'x Option<String>,
+    ) -> impl Iterator<Item = &'s Association<'a>> + use<'a, 's, 'r> {
         candidates
             .into_iter()
             .filter(move |&i| {
@@ -373,7 +411,7 @@ impl AwsModel {
     }
 
     /// IRSA bindings whose role ARN names `role`.
-    pub fn bindings_using(&self, role: &Role) -> impl Iterator<Item = &IrsaBinding> {
+    pub fn bindings_using(&self, role: &Role<'_>) -> impl Iterator<Item = &IrsaBinding<'a>> {
         let lookup = self.lookup();
         lookup
             .bindings_using(role)
@@ -391,7 +429,7 @@ impl AwsModel {
         &self,
         namespace: &str,
         name: &str,
-    ) -> impl Iterator<Item = &Association> {
+    ) -> impl Iterator<Item = &Association<'a>> {
         self.lookup()
             .associations_for(namespace, name)
             .iter()
@@ -403,9 +441,9 @@ impl AwsModel {
     }
 }
 
-impl crate::model::Model<'_> {
+impl<'a> crate::model::Model<'a> {
     /// The typed AWS view of the inputs, built on first use and shared by every rule.
-    pub fn aws(&self) -> &AwsModel {
+    pub fn aws(&self) -> &AwsModel<'a> {
         self.aws.get_or_init(|| sources::build(self))
     }
 }

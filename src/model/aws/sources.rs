@@ -5,11 +5,11 @@ use crate::model::{Model, Object};
 
 use super::embedded::parse_embedded;
 use super::{
-    AUDIENCE, Association, AwsModel, Cluster, DEFAULT_AUDIENCE, Field, Form, IrsaBinding, ROLE_ARN,
-    Role, TrustPolicy, arn,
+    AUDIENCE, Association, AwsModel, Cluster, DEFAULT_AUDIENCE, Field, Form, IrsaBinding, NodeRef,
+    ROLE_ARN, Role, TrustPolicy, arn,
 };
 
-pub(super) fn build(model: &Model) -> AwsModel {
+pub(super) fn build<'a>(model: &Model<'a>) -> AwsModel<'a> {
     let mut aws = AwsModel::default();
     for doc in &model.documents {
         let root = doc.root;
@@ -36,15 +36,15 @@ pub(super) fn build(model: &Model) -> AwsModel {
     aws
 }
 
-fn field(map: &Node, key: &str) -> Option<Field> {
+fn field<'a>(map: &'a Node, key: &str) -> Option<Field<'a>> {
     map.entry(key).map(|e| Field {
         key: e.key.span.clone(),
-        value: e.value.clone(),
+        value: NodeRef::Input(&e.value),
     })
 }
 
 /// A document that is not a Kubernetes object: CLI output or a policy file.
-fn document(aws: &mut AwsModel, file: FileId, text: &str, root: &Node) {
+fn document<'a>(aws: &mut AwsModel<'a>, file: FileId, text: &str, root: &'a Node) {
     // aws iam get-role / list-roles; `--query Role` prints the role itself.
     if let Some(role) = root.get("Role").filter(|r| r.is_map()) {
         iam_role(aws, file, text, role);
@@ -69,7 +69,7 @@ fn document(aws: &mut AwsModel, file: FileId, text: &str, root: &Node) {
                 path: "/".into(),
                 anchor,
                 trust: Some(TrustPolicy {
-                    root: root.clone(),
+                    root: NodeRef::Input(root),
                     exact: true,
                     url_encoded: false,
                 }),
@@ -93,7 +93,7 @@ fn document(aws: &mut AwsModel, file: FileId, text: &str, root: &Node) {
     }
 }
 
-fn iam_role(aws: &mut AwsModel, file: FileId, text: &str, role: &Node) {
+fn iam_role<'a>(aws: &mut AwsModel<'a>, file: FileId, text: &str, role: &'a Node) {
     let arn_node = role.get("Arn");
     let arn = arn_node
         .and_then(Node::as_str)
@@ -125,17 +125,17 @@ fn iam_role(aws: &mut AwsModel, file: FileId, text: &str, role: &Node) {
 }
 
 /// A trust policy written as an object, a JSON string or a URL-encoded JSON string.
-fn trust_of(
+fn trust_of<'a>(
     text: &str,
-    node: Option<&Node>,
-) -> (Option<TrustPolicy>, Option<super::EmbeddedError>) {
+    node: Option<&'a Node>,
+) -> (Option<TrustPolicy<'a>>, Option<super::EmbeddedError>) {
     let Some(node) = node else {
         return (None, None);
     };
     if node.is_map() {
         return (
             Some(TrustPolicy {
-                root: node.clone(),
+                root: NodeRef::Input(node),
                 exact: true,
                 url_encoded: false,
             }),
@@ -145,7 +145,7 @@ fn trust_of(
     match parse_embedded(text, node) {
         Ok(Some(e)) if e.root.is_map() => (
             Some(TrustPolicy {
-                root: e.root,
+                root: e.root.into(),
                 exact: e.exact,
                 url_encoded: e.url_encoded,
             }),
@@ -156,7 +156,7 @@ fn trust_of(
     }
 }
 
-fn association(aws: &mut AwsModel, form: Form, file: FileId, a: &Node) {
+fn association<'a>(aws: &mut AwsModel<'a>, form: Form, file: FileId, a: &'a Node) {
     let service_account = field(a, "serviceAccount");
     let anchor = service_account.as_ref().map_or(a.span.clone(), Field::span);
     aws.associations.push(Association {
@@ -179,7 +179,7 @@ fn association(aws: &mut AwsModel, form: Form, file: FileId, a: &Node) {
     });
 }
 
-fn describe_cluster(aws: &mut AwsModel, file: FileId, c: &Node) {
+fn describe_cluster(aws: &mut AwsModel<'_>, file: FileId, c: &Node) {
     let Some(name) = c.get_str("name") else {
         return;
     };
@@ -197,7 +197,7 @@ fn describe_cluster(aws: &mut AwsModel, file: FileId, c: &Node) {
     });
 }
 
-fn service_account(aws: &mut AwsModel, o: &Object<'_>) {
+fn service_account<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
     let Some(annotations) = o.annotations else {
         return;
     };
@@ -228,7 +228,7 @@ fn service_account(aws: &mut AwsModel, o: &Object<'_>) {
     });
 }
 
-fn eksctl(aws: &mut AwsModel, o: &Object<'_>) {
+fn eksctl<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
     let cluster = o.metadata.and_then(|m| field(m, "name"));
     let Some(iam) = o.node.get("iam") else { return };
     for a in iam
@@ -299,7 +299,7 @@ fn eksctl(aws: &mut AwsModel, o: &Object<'_>) {
     }
 }
 
-fn ack_association(aws: &mut AwsModel, o: &Object<'_>) {
+fn ack_association<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
     let Some(spec) = o.node.get("spec").filter(|s| s.is_map()) else {
         return;
     };
@@ -334,7 +334,7 @@ fn ack_association(aws: &mut AwsModel, o: &Object<'_>) {
     });
 }
 
-fn ack_role(aws: &mut AwsModel, o: &Object<'_>, text: &str) {
+fn ack_role<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>, text: &str) {
     let Some(spec) = o.node.get("spec").filter(|s| s.is_map()) else {
         return;
     };

@@ -11,7 +11,7 @@ use crate::model::Model;
 use super::embedded::parse_embedded_text;
 use super::{Association, AwsModel, Field, Form, NotStatic, Role, TrustPolicy};
 
-pub(super) fn build(aws: &mut AwsModel, model: &Model<'_>) {
+pub(super) fn build(aws: &mut AwsModel<'_>, model: &Model<'_>) {
     let tf = model.terraform();
     if tf.is_empty() {
         return;
@@ -142,7 +142,7 @@ fn role_reference(module: &str, expr: &Expr) -> Option<String> {
     }
 }
 
-fn not_static(aws: &mut AwsModel, file: FileId, expr: &Expr, what: String, reason: String) {
+fn not_static(aws: &mut AwsModel<'_>, file: FileId, expr: &Expr, what: String, reason: String) {
     aws.not_static.push(NotStatic {
         file,
         span: expr.span.clone(),
@@ -152,7 +152,7 @@ fn not_static(aws: &mut AwsModel, file: FileId, expr: &Expr, what: String, reaso
 }
 
 fn role(
-    aws: &mut AwsModel,
+    aws: &mut AwsModel<'_>,
     model: &Model<'_>,
     tf: &TerraformIndex<'_>,
     file: FileId,
@@ -195,19 +195,19 @@ fn role(
 /// `jsonencode({...})`, a JSON string or heredoc, or a reference to a literal or to
 /// `data.aws_iam_policy_document.<name>.json` in the inputs.
 fn trust_policy(
-    aws: &mut AwsModel,
+    aws: &mut AwsModel<'_>,
     model: &Model<'_>,
     tf: &TerraformIndex<'_>,
     file: FileId,
     expr: &Expr,
     address: &str,
-) -> (Option<TrustPolicy>, Option<super::EmbeddedError>) {
+) -> (Option<TrustPolicy<'static>>, Option<super::EmbeddedError>) {
     let what = format!("`assume_role_policy` of {address}");
     if let Some([arg]) = expr.as_call("jsonencode") {
         let root = to_node(model, tf, file, arg);
         return (
             Some(TrustPolicy {
-                root,
+                root: root.into(),
                 exact: true,
                 url_encoded: false,
             }),
@@ -227,7 +227,9 @@ fn trust_policy(
             Some((f, b)) if f == file => (Some(policy_document(model, tf, f, b)), None),
             Some((f, b)) => {
                 let mut p = policy_document(model, tf, f, b);
-                respan(&mut p.root, &expr.span);
+                let mut root = p.root.into_node();
+                respan(&mut root, &expr.span);
+                p.root = root.into();
                 (Some(p), None)
             }
             None => {
@@ -275,7 +277,7 @@ fn trust_policy(
             }
             (
                 Some(TrustPolicy {
-                    root,
+                    root: root.into(),
                     exact: emb.exact,
                     url_encoded: false,
                 }),
@@ -295,7 +297,7 @@ fn policy_document(
     tf: &TerraformIndex<'_>,
     file: FileId,
     block: &Block,
-) -> TrustPolicy {
+) -> TrustPolicy<'static> {
     let key =
         |span: &std::ops::Range<usize>, text: &str| scalar(span.clone(), text, ScalarKind::String);
     let mut statements = Vec::new();
@@ -414,14 +416,14 @@ fn policy_document(
         }]),
     };
     TrustPolicy {
-        root,
+        root: root.into(),
         exact: true,
         url_encoded: false,
     }
 }
 
 fn association(
-    aws: &mut AwsModel,
+    aws: &mut AwsModel<'_>,
     model: &Model<'_>,
     tf: &TerraformIndex<'_>,
     file: FileId,
@@ -430,7 +432,7 @@ fn association(
     let address = block.address();
     let mut role_address = None;
     let mut target_role_address = None;
-    let mut field = |aws: &mut AwsModel, key: &str| -> Option<Field> {
+    let mut field = |aws: &mut AwsModel<'_>, key: &str| -> Option<Field> {
         let a = block.body.attr(key)?;
         if let Some(r) = role_reference(&module_of(model, file), &a.value) {
             match key {
@@ -455,7 +457,7 @@ fn association(
         };
         Some(Field {
             key: a.key_span.clone(),
-            value,
+            value: value.into(),
         })
     };
     let cluster = field(aws, "cluster_name");
