@@ -22,6 +22,8 @@ pub struct Context<'m, 'a> {
     pub model: &'m Model<'a>,
     /// All objects for a `Scope::Model` rule; one slice of them for a `Scope::Objects` rule.
     objects: &'m [Object<'a>],
+    /// Whether this run also checks what is not an object (see `whole_model_part`).
+    whole_model: bool,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -29,7 +31,16 @@ impl<'m, 'a> Context<'m, 'a> {
         Self {
             model,
             objects: &model.objects,
+            whole_model: true,
         }
+    }
+
+    /// Whether this run of the rule also checks the inputs that are not objects (documents
+    /// that are not Kubernetes objects, Terraform): always for a `Scope::Model` rule, and for
+    /// exactly one slice of a `Scope::Objects` rule, so that a rule judging objects one by one
+    /// can check those too without reporting them once per slice.
+    pub fn whole_model_part(&self) -> bool {
+        self.whole_model
     }
 
     /// The objects this run of the rule reports on (lookups go through `model`).
@@ -230,7 +241,11 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     let (per_object, whole): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
         enabled.iter().partition(|r| r.scope() == Scope::Objects);
     // One task per whole-model rule, then one per slice of objects (all per-object rules).
-    let slices = model.objects.chunks(SLICE).collect::<Vec<_>>();
+    // At least one (empty) slice: per-object rules check the non-object inputs in the first.
+    let mut slices = model.objects.chunks(SLICE).collect::<Vec<_>>();
+    if slices.is_empty() {
+        slices.push(&[]);
+    }
     let tasks = whole.len()
         + if per_object.is_empty() {
             0
@@ -249,6 +264,7 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
                     Context {
                         model,
                         objects: slices[slice],
+                        whole_model: slice == 0,
                     },
                 ),
             };
@@ -306,10 +322,11 @@ mod tests {
             let mut whole = Vec::new();
             rule.check(&Context::new(&model), &mut whole);
             let mut sliced = Vec::new();
-            for one in model.objects.chunks(1) {
+            for (i, one) in model.objects.chunks(1).enumerate() {
                 let ctx = Context {
                     model: &model,
                     objects: one,
+                    whole_model: i == 0,
                 };
                 rule.check(&ctx, &mut sliced);
             }

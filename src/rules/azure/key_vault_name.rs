@@ -1,7 +1,7 @@
 use std::ops::Range;
 
 use crate::input::{FileId, Node};
-use crate::rules::{Context, Finding, Rule};
+use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::fic_common::is_placeholder;
 
@@ -16,9 +16,14 @@ impl Rule for KeyVaultName {
         "AZ029"
     }
 
+    /// Each object on its own; ARM templates and Terraform once (`whole_model_part`).
+    fn scope(&self) -> Scope {
+        Scope::Objects
+    }
+
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         let mut names: Vec<(FileId, Range<usize>, String, &'static str)> = Vec::new();
-        for o in &ctx.model.objects {
+        for o in ctx.objects() {
             if o.kind == "Vault" && o.group() == "keyvault.azure.com" {
                 let n = o
                     .node
@@ -54,7 +59,12 @@ impl Rule for KeyVaultName {
                 }
             }
         }
-        for doc in &ctx.model.documents {
+        let documents = if ctx.whole_model_part() {
+            &ctx.model.documents[..]
+        } else {
+            &[]
+        };
+        for doc in documents {
             for r in doc
                 .root
                 .get("resources")
@@ -71,11 +81,13 @@ impl Rule for KeyVaultName {
                 }
             }
         }
-        for (file, b) in ctx.model.terraform().resources("azurerm_key_vault") {
-            if let Some(a) = b.body.attr("name")
-                && let Some(text) = a.value.as_str()
-            {
-                names.push((file, a.value.span.clone(), text.to_string(), "Key Vault"));
+        if ctx.whole_model_part() {
+            for (file, b) in ctx.model.terraform().resources("azurerm_key_vault") {
+                if let Some(a) = b.body.attr("name")
+                    && let Some(text) = a.value.as_str()
+                {
+                    names.push((file, a.value.span.clone(), text.to_string(), "Key Vault"));
+                }
             }
         }
         for (file, span, name, what) in names {
