@@ -166,11 +166,11 @@ impl<'a> Model<'a> {
         }
         self.terraform();
         rayon::join(
-            || wanted.aws.then(|| self.aws()),
+            || wanted.aws.then(|| self.aws().prepare()),
             || {
                 rayon::join(
                     || wanted.azure.then(|| self.azure_identities()),
-                    || wanted.gcp.then(|| self.gcp()),
+                    || wanted.gcp.then(|| self.gcp().prepare()),
                 )
             },
         );

@@ -362,6 +362,12 @@ impl<'a> AwsModel<'a> {
         self.roles.iter().filter(move |r| r.is(&arn))
     }
 
+    /// Builds the lookup index now (with the views, on whichever core is free) rather than
+    /// inside the first rule that asks, while the other rules wait on it.
+    pub fn prepare(&self) {
+        self.lookup();
+    }
+
     fn lookup(&self) -> &lookup::Lookup {
         self.lookup.get_or_init(|| lookup::Lookup::build(self))
     }

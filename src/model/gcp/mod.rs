@@ -180,20 +180,10 @@ impl GcpModel {
     /// Bindings attached to the Google service account `gsa` (matched by account ID, and by
     /// project when both sides name one that is not a placeholder).
     pub fn bindings_on<'s>(&'s self, gsa: &'s GsaEmail) -> impl Iterator<Item = &'s Binding> + 's {
-        let index = self.bindings_by_account.get_or_init(|| {
-            let mut map: foldhash::HashMap<String, Vec<usize>> = Default::default();
-            for (i, b) in self.bindings.iter().enumerate() {
-                if let Target::ServiceAccount {
-                    account_id: Some(id),
-                    ..
-                } = &b.target
-                {
-                    map.entry(id.clone()).or_default().push(i);
-                }
-            }
-            map
-        });
-        let candidates = index.get(&gsa.account_id).map_or(&[][..], Vec::as_slice);
+        let candidates = self
+            .account_index()
+            .get(&gsa.account_id)
+            .map_or(&[][..], Vec::as_slice);
         candidates
             .iter()
             .map(|&i| &self.bindings[i])
@@ -207,6 +197,27 @@ impl GcpModel {
                 }
                 _ => false,
             })
+    }
+
+    /// Builds the index of bindings by account now (with the views), not in the first rule.
+    pub fn prepare(&self) {
+        self.account_index();
+    }
+
+    fn account_index(&self) -> &foldhash::HashMap<String, Vec<usize>> {
+        self.bindings_by_account.get_or_init(|| {
+            let mut map: foldhash::HashMap<String, Vec<usize>> = Default::default();
+            for (i, b) in self.bindings.iter().enumerate() {
+                if let Target::ServiceAccount {
+                    account_id: Some(id),
+                    ..
+                } = &b.target
+                {
+                    map.entry(id.clone()).or_default().push(i);
+                }
+            }
+            map
+        })
     }
 
     /// Whether Terraform defines the Kubernetes ServiceAccount `namespace/name`.

@@ -1,6 +1,8 @@
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::input::FileId;
+use crate::model::Object;
 use crate::model::gcp::{
     Binding, GcpModel, GsaEmail, WORKLOAD_IDENTITY_USER, WorkloadMember, member::is_placeholder,
     parse_workload_member,
@@ -17,17 +19,23 @@ use super::gsa_of;
 pub struct GsaWithoutWorkloadIdentityUser;
 
 /// A linked KSA, from a manifest or from Terraform.
-struct Linked {
+struct Linked<'m> {
     /// `None` when the namespace is not fixed (a manifest without `metadata.namespace`).
-    namespace: Option<String>,
-    name: String,
-    display: String,
+    namespace: Option<&'m str>,
+    name: &'m str,
     gsa: GsaEmail,
     /// How the annotation spells the GSA.
-    written: String,
+    written: Cow<'m, str>,
     file: FileId,
     span: Range<usize>,
-    object: Option<ObjectRef>,
+    /// The ServiceAccount object, or the Terraform resource's display name: messages and the
+    /// object reference are made only for a finding.
+    from: From<'m>,
+}
+
+enum From<'m> {
+    Object(&'m Object<'m>),
+    Terraform(&'m str),
 }
 
 impl Rule for GsaWithoutWorkloadIdentityUser {
@@ -46,40 +54,38 @@ impl Rule for GsaWithoutWorkloadIdentityUser {
                 continue;
             };
             linked.push(Linked {
-                namespace: sa.namespace_explicit.then(|| sa.namespace.clone()),
-                name: name.to_string(),
-                display: sa.display_name(),
+                namespace: sa.namespace_explicit.then_some(sa.namespace.as_str()),
+                name,
                 gsa,
-                written: node.as_str().unwrap_or("").to_string(),
+                written: Cow::Borrowed(node.as_str().unwrap_or("")),
                 file: sa.file,
                 span: node.span.clone(),
-                object: Some(ObjectRef::of(sa)),
+                from: From::Object(sa),
             });
         }
         for k in &gcp.terraform_ksas {
             let (gsa, written, span) = match (&k.gsa_literal, &k.gsa_resource) {
                 (Some(l), _) => match crate::model::gcp::parse_gsa_email(&l.text) {
-                    Ok(g) => (g, l.text.clone(), l.span.clone()),
+                    Ok(g) => (g, Cow::Borrowed(l.text.as_str()), l.span.clone()),
                     Err(_) => continue,
                 },
                 (None, Some((g, span))) => {
-                    let written = match &g.project {
+                    let written = Cow::Owned(match &g.project {
                         Some(p) => format!("{}@{p}.iam.gserviceaccount.com", g.account_id),
                         None => format!("{} (google_service_account)", g.account_id),
-                    };
+                    });
                     (g.clone(), written, span.clone())
                 }
                 (None, None) => continue,
             };
             linked.push(Linked {
-                namespace: Some(k.namespace.clone()),
-                name: k.name.clone(),
-                display: k.display.clone(),
+                namespace: Some(k.namespace.as_str()),
+                name: k.name.as_str(),
                 gsa,
                 written,
                 file: k.file,
                 span,
-                object: None,
+                from: From::Terraform(k.display.as_str()),
             });
         }
         for l in &linked {
@@ -91,7 +97,7 @@ impl Rule for GsaWithoutWorkloadIdentityUser {
 }
 
 impl GsaWithoutWorkloadIdentityUser {
-    fn check_one(&self, gcp: &GcpModel, l: &Linked) -> Option<Finding> {
+    fn check_one(&self, gcp: &GcpModel, l: &Linked<'_>) -> Option<Finding> {
         if is_placeholder(&l.gsa.account_id) {
             return None;
         }
@@ -108,22 +114,29 @@ impl GsaWithoutWorkloadIdentityUser {
         if grants.iter().any(|b| grants_to(b, l)) {
             return None;
         }
-        let ns = l.namespace.as_deref().unwrap_or("NAMESPACE");
+        let ns = l.namespace.unwrap_or("NAMESPACE");
         let wanted = format!("serviceAccount:PROJECT_ID.svc.id.goog[{ns}/{}]", l.name);
         let email = &l.written;
+        let display = match l.from {
+            From::Object(sa) => Cow::Owned(sa.display_name()),
+            From::Terraform(d) => Cow::Borrowed(d),
+        };
         let mut f = Finding::new(
             self.id(),
             l.file,
             l.span.clone(),
             format!(
                 "{} is linked to `{email}`, but no binding in the inputs grants `{WORKLOAD_IDENTITY_USER}` on that Google service account to this Kubernetes ServiceAccount: token requests fail with `iam.serviceAccounts.getAccessToken` PERMISSION_DENIED",
-                l.display
+                display
             ),
         )
         .help(format!(
             "grant `{WORKLOAD_IDENTITY_USER}` on `{email}` to `{wanted}` (PROJECT_ID: the cluster's project), e.g. an IAMPolicyMember with that member and `resourceRef` to the IAMServiceAccount, or google_service_account_iam_member"
         ));
-        f.object = l.object.clone();
+        f.object = match l.from {
+            From::Object(sa) => Some(ObjectRef::of(sa)),
+            From::Terraform(_) => None,
+        };
         for b in grants.iter().take(3) {
             let (span, what) = match &b.member {
                 Some(m) => (
@@ -149,12 +162,12 @@ impl GsaWithoutWorkloadIdentityUser {
 
 /// Whether a grant may name this KSA (placeholders and members the inputs do not spell out
 /// count as a match: never guess against the user).
-fn grants_to(b: &Binding, l: &Linked) -> bool {
+fn grants_to(b: &Binding, l: &Linked<'_>) -> bool {
     let Some(member) = &b.member else { return true };
     match parse_workload_member(&member.text) {
         Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) => {
             let ns_ok = is_placeholder(&namespace.text)
-                || l.namespace.as_deref().is_none_or(|ns| namespace.text == ns);
+                || l.namespace.is_none_or(|ns| namespace.text == ns);
             let name_ok = is_placeholder(&ksa.text) || ksa.text == l.name;
             ns_ok && name_ok
         }
