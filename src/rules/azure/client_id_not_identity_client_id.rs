@@ -1,5 +1,10 @@
+use std::borrow::Cow;
+
+use foldhash::HashMap;
+
 use crate::input::terraform::ExprKind;
-use crate::model::azure_identity::{Field, parse_subject};
+use crate::model::azure_identity::{Fic, Field, parse_subject};
+use crate::model::values::ascii_lowercase;
 use crate::rules::{Context, Finding, Rule};
 
 use super::CLIENT_ID;
@@ -22,6 +27,30 @@ impl Rule for ClientIdNotIdentityClientId {
         let model = ctx.model;
         let azure = model.azure_identities();
         if !azure.identities.is_empty() {
+            // ASCII-lowercased principal, tenant or resource id → the first identity that has it.
+            let mut by_other_id: HashMap<Cow<'_, str>, usize> = HashMap::default();
+            for (i, identity) in azure.identities.iter().enumerate() {
+                for v in [
+                    &identity.principal_id,
+                    &identity.tenant_id,
+                    &identity.resource_id,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    by_other_id.entry(ascii_lowercase(&v.text)).or_insert(i);
+                }
+            }
+            // Federated credentials by subject, in input order.
+            let mut fics_by_subject: HashMap<&str, Vec<&Fic>> = HashMap::default();
+            for fic in &azure.fics {
+                if let Some(Field::Known(s)) = &fic.subject {
+                    fics_by_subject
+                        .entry(s.text.as_str())
+                        .or_default()
+                        .push(fic);
+                }
+            }
             for sa in model.service_accounts() {
                 let Some(e) = sa.annotations.and_then(|a| a.entry(CLIENT_ID)) else {
                     continue;
@@ -35,21 +64,25 @@ impl Rule for ClientIdNotIdentityClientId {
                 {
                     continue;
                 }
-                let mut reported = false;
-                for identity in &azure.identities {
-                    let wrong = [
+                // The first identity (in input order) with any of the three ids equal to the
+                // value, from the index instead of a scan of every identity per ServiceAccount.
+                let first = by_other_id
+                    .get(&*ascii_lowercase(value))
+                    .map(|&i| &azure.identities[i]);
+                let wrong = first.and_then(|identity| {
+                    [
                         ("principal (object) id", &identity.principal_id),
                         ("tenant id", &identity.tenant_id),
                         ("resource id", &identity.resource_id),
                     ]
                     .into_iter()
-                    .find(|(_, v)| {
+                    .find_map(|(what, v)| {
                         v.as_ref()
-                            .is_some_and(|v| v.text.eq_ignore_ascii_case(value))
-                    });
-                    let Some((what, Some(at))) = wrong else {
-                        continue;
-                    };
+                            .filter(|v| v.text.eq_ignore_ascii_case(value))
+                            .map(|at| (identity, what, at))
+                    })
+                });
+                if let Some((identity, what, at)) = wrong {
                     let help = match &identity.client_id {
                         Some(c) => format!("use the identity's client id: `{CLIENT_ID}: \"{}\"`", c.text),
                         None => "use the identity's clientId (`az identity show --query clientId -o tsv`)".into(),
@@ -68,22 +101,18 @@ impl Rule for ClientIdNotIdentityClientId {
                         .help(help)
                         .related(at.file, at.span.clone(), format!("{what} of {}", identity.display)),
                     );
-                    reported = true;
-                    break;
-                }
-                if reported {
                     continue;
                 }
                 // Federated through an identity whose client id is known, but another GUID.
                 let Some(name) = sa.name else { continue };
                 let wanted = subject_for(&sa.namespace, name);
-                for fic in &azure.fics {
-                    let Some(Field::Known(s)) = &fic.subject else {
-                        continue;
-                    };
-                    if s.text != wanted || parse_subject(&s.text).is_err() {
-                        continue;
-                    }
+                let same_subject = fics_by_subject
+                    .get(wanted.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                if parse_subject(&wanted).is_err() {
+                    continue;
+                }
+                for &fic in same_subject {
                     let Some(identity) = azure.identity(&fic.identity) else {
                         continue;
                     };
@@ -94,12 +123,11 @@ impl Rule for ClientIdNotIdentityClientId {
                         continue;
                     }
                     // The ServiceAccount may be federated through several identities; one match suffices.
-                    let other_match = azure.fics.iter().any(|f| {
-                        matches!(&f.subject, Some(Field::Known(s)) if s.text == wanted)
-                            && azure
-                                .identity(&f.identity)
-                                .and_then(|i| i.client_id.as_ref())
-                                .is_some_and(|c| c.text.eq_ignore_ascii_case(value))
+                    let other_match = same_subject.iter().any(|f| {
+                        azure
+                            .identity(&f.identity)
+                            .and_then(|i| i.client_id.as_ref())
+                            .is_some_and(|c| c.text.eq_ignore_ascii_case(value))
                     });
                     if other_match {
                         break;
