@@ -130,9 +130,15 @@ type Histogram = [u8; BUCKETS];
 /// bag distance of the strings, which is at most their edit distance.
 fn histogram(s: &str) -> Histogram {
     let mut h = [0u8; BUCKETS];
-    for c in s.chars() {
+    let mut count = |c: u32| {
         let b = &mut h[c as usize % BUCKETS];
         *b = b.saturating_add(1);
+    };
+    // Names are nearly always ASCII: bytes are chars, and need no decoding.
+    if s.is_ascii() {
+        s.bytes().for_each(|b| count(u32::from(b)));
+    } else {
+        s.chars().for_each(|c| count(c as u32));
     }
     h
 }
@@ -140,7 +146,20 @@ fn histogram(s: &str) -> Histogram {
 /// Which of 64 buckets hold a character: a bucket set in one mask only stands for at least one
 /// character the other string lacks, a cheaper (weaker) lower bound than the histogram's.
 fn char_mask(s: &str) -> u64 {
-    s.chars().fold(0, |m, c| m | 1 << (c as u32 % 64))
+    if s.is_ascii() {
+        s.bytes().fold(0, |m, b| m | 1 << (b % 64))
+    } else {
+        s.chars().fold(0, |m, c| m | 1 << (c as u32 % 64))
+    }
+}
+
+/// Length in chars (Unicode scalar values).
+fn char_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 fn mask_distance(a: u64, b: u64) -> usize {
@@ -183,14 +202,13 @@ impl<'c> Near<'c> {
             .into_iter()
             .map(|word| {
                 let lower = lowercase(word);
-                (lower.chars().count(), char_mask(&lower), lower, word)
+                (char_len(&lower), char_mask(&lower), lower, word)
             })
             .collect();
-        // Sorted by length and mask (the runs), then by the word itself so that repeats sit
-        // side by side and go: a hash set for that was most of the build for 70k names.
-        // Order within a run does not matter: `closest` breaks ties by the text.
-        entries.sort_unstable_by(|a, b| (a.0, a.1, a.3).cmp(&(b.0, b.1, b.3)));
-        entries.dedup_by(|a, b| a.3 == b.3);
+        // Sorted by length and mask, the runs. Neither the order within a run nor a repeated
+        // candidate changes the answer (`closest` takes the least distance, then the least
+        // text), so there is no dedup: a hash set for it was most of the build for 70k names.
+        entries.sort_unstable_by_key(|e| (e.0, e.1));
         let mut runs: Vec<Run> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
             match runs.last_mut() {
