@@ -188,15 +188,20 @@ impl<'a> Model<'a> {
     /// else a same-named ServiceAccount without `metadata.namespace`, which `kubectl apply -n`
     /// can put into any namespace.
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.service_account_exact(namespace, name).or_else(|| {
+            self.service_accounts_named(name)
+                .find(|sa| !sa.namespace_explicit)
+        })
+    }
+
+    /// The first ServiceAccount (in input order) whose effective namespace and name are
+    /// exactly these, without `service_account`'s fallback.
+    pub fn service_account_exact(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
         self.service_accounts
             .get(namespace)
             .and_then(|names| names.get(name))
             .and_then(|ids| ids.first())
             .map(|&id| self.object(id))
-            .or_else(|| {
-                self.service_accounts_named(name)
-                    .find(|sa| !sa.namespace_explicit)
-            })
     }
 
     /// ServiceAccounts with this name in any namespace.

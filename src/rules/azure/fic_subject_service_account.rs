@@ -1,6 +1,6 @@
 use std::borrow::Cow;
 
-use foldhash::{HashMap, HashMapExt as _};
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 
 use crate::model::Object;
 use crate::model::azure_identity::{Field, parse_subject};
@@ -8,6 +8,10 @@ use crate::model::values::{Near, ascii_lowercase};
 use crate::rules::{Context, Finding, Rule};
 
 use super::fic_common::{at_value, is_placeholder};
+
+fn has_upper(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_uppercase())
+}
 
 /// A (namespace, name) pair with ASCII letters lowercased.
 type Folded<'a> = (Cow<'a, str>, Cow<'a, str>);
@@ -25,13 +29,19 @@ impl Rule for FicSubjectServiceAccount {
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
-        let tf = terraform_service_accounts(ctx);
+        let tf_names = terraform_service_accounts(ctx);
+        let tf: HashSet<(&str, &str)> = tf_names
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.as_str()))
+            .collect();
         if model.service_accounts().next().is_none() && tf.is_empty() {
             return;
         }
-        // The first ServiceAccount per ASCII-lowercased (namespace, name), for the case-only
-        // hint; built on first need, as most runs have no unmatched subject.
-        let mut by_folded: Option<HashMap<Folded<'_>, &Object<'_>>> = None;
+        // For the case-only hint, the first ServiceAccount (in input order) whose namespace and
+        // name, ASCII-lowercased, are the subject's. All-lowercase ones are found through the
+        // model's index under the lowercased key; the few with an uppercase letter get a map of
+        // their own, built on first need.
+        let mut mixed_case: Option<HashMap<Folded<'_>, &Object<'_>>> = None;
         let mut names_in: HashMap<String, Near<'_>> = HashMap::new();
         for fic in &model.azure_identities().fics {
             let Some(Field::Known(s)) = &fic.subject else {
@@ -45,23 +55,30 @@ impl Rule for FicSubjectServiceAccount {
             }
             // An explicit namespace only: a ServiceAccount without one goes wherever it is applied.
             // (An exact `namespace/name` match is the first case of `service_account`.)
-            if model.service_account(ns, name).is_some()
-                || tf.iter().any(|(n, s)| n == ns && s == name)
-            {
+            if model.service_account(ns, name).is_some() || tf.contains(&(ns, name)) {
                 continue;
             }
-            let case_only = by_folded
+            let folded = (ascii_lowercase(ns), ascii_lowercase(name));
+            let lower = model.service_account_exact(&folded.0, &folded.1);
+            let mixed = mixed_case
                 .get_or_insert_with(|| {
                     let mut map = HashMap::new();
                     for sa in model.service_accounts() {
-                        if let Some(n) = sa.name {
+                        if let Some(n) = sa.name
+                            && (has_upper(&sa.namespace) || has_upper(n))
+                        {
                             map.entry((ascii_lowercase(&sa.namespace), ascii_lowercase(n)))
                                 .or_insert(sa);
                         }
                     }
                     map
                 })
-                .get(&(ascii_lowercase(ns), ascii_lowercase(name)));
+                .get(&folded)
+                .copied();
+            let case_only = match (lower, mixed) {
+                (Some(a), Some(b)) => Some(if a.id.0 <= b.id.0 { a } else { b }),
+                (a, b) => a.or(b),
+            };
             let other_ns: Vec<_> = model.service_accounts_named(name).collect();
             // Names per namespace, prepared once: one unmatched subject per ServiceAccount
             // made a plain scan quadratic.
@@ -80,7 +97,7 @@ impl Rule for FicSubjectServiceAccount {
                         sa.namespace,
                         sa.name.unwrap_or("")
                     ),
-                    Some(*sa),
+                    Some(sa),
                 )
             } else if let Some(sa) = other_ns.first() {
                 (
