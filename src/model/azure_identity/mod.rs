@@ -152,6 +152,10 @@ pub struct AzureIdentities {
     pub fics: Vec<Fic>,
     pub identities: Vec<Identity>,
     pub cluster_issuers: Vec<ClusterIssuer>,
+    /// Identity key → its first identity, and → its credentials (indices, in input order):
+    /// rules look these up per ServiceAccount or per credential.
+    identity_by_key: foldhash::HashMap<String, usize>,
+    fics_by_identity: foldhash::HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Model<'a> {
@@ -210,6 +214,15 @@ impl AzureIdentities {
         if !tf.is_empty() {
             terraform_items(tf, &mut out);
         }
+        for (i, identity) in out.identities.iter().enumerate() {
+            out.identity_by_key.entry(identity.key.clone()).or_insert(i);
+        }
+        for (i, fic) in out.fics.iter().enumerate() {
+            out.fics_by_identity
+                .entry(fic.identity.clone())
+                .or_default()
+                .push(i);
+        }
         out
     }
 
@@ -219,11 +232,15 @@ impl AzureIdentities {
 
     /// The credentials on one identity.
     pub fn fics_of<'s>(&'s self, identity: &'s str) -> impl Iterator<Item = &'s Fic> + 's {
-        self.fics.iter().filter(move |f| f.identity == identity)
+        self.fics_by_identity
+            .get(identity)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &self.fics[i])
     }
 
     pub fn identity(&self, key: &str) -> Option<&Identity> {
-        self.identities.iter().find(|i| i.key == key)
+        self.identity_by_key.get(key).map(|&i| &self.identities[i])
     }
 }
 
