@@ -154,6 +154,11 @@ pub struct GcpModel {
     /// Target account ID → indices of bindings on it, ascending; built on first query (rules
     /// ask per linked KSA, and a scan per question is quadratic on big inputs).
     bindings_by_account: std::sync::OnceLock<foldhash::HashMap<String, Vec<usize>>>,
+    /// Google service accounts by account ID, Terraform KSAs by (namespace, name) and by
+    /// name: indices in input order, built with the view (rules ask per binding or KSA).
+    accounts_by_id: foldhash::HashMap<String, Vec<usize>>,
+    terraform_ksa_by_key: foldhash::HashMap<String, foldhash::HashMap<String, usize>>,
+    terraform_ksa_by_name: foldhash::HashMap<String, usize>,
 }
 
 impl Model<'_> {
@@ -166,14 +171,28 @@ impl Model<'_> {
 impl GcpModel {
     pub fn build(model: &Model<'_>) -> Self {
         let mut out = Self::default();
-        for o in model.objects.iter().filter(|o| o.group() == KCC_IAM_GROUP) {
+        let kcc: Vec<&Object<'_>> = model
+            .objects
+            .iter()
+            .filter(|o| o.group() == KCC_IAM_GROUP)
+            .collect();
+        // IAMServiceAccount objects by (namespace, name), the first in input order: a
+        // `resourceRef` by name resolves through it (a scan of all objects per policy before).
+        let mut accounts: KccAccounts<'_> = Default::default();
+        for o in kcc.iter().filter(|o| o.is("IAMServiceAccount")) {
+            if let Some(name) = o.name {
+                accounts.entry((o.namespace.as_str(), name)).or_insert(o);
+            }
+        }
+        for o in kcc {
             if o.is("IAMServiceAccount") {
                 out.service_accounts.extend(kcc_service_account(o));
             } else {
-                kcc_bindings(model, o, &mut out.bindings);
+                kcc_bindings(model, &accounts, o, &mut out.bindings);
             }
         }
         terraform::collect(model, &mut out);
+        out.index();
         out
     }
 
@@ -222,17 +241,47 @@ impl GcpModel {
 
     /// Whether Terraform defines the Kubernetes ServiceAccount `namespace/name`.
     pub fn terraform_ksa(&self, namespace: &str, name: &str) -> Option<&TerraformKsa> {
-        self.terraform_ksas
-            .iter()
-            .find(|k| k.namespace == namespace && k.name == name)
+        self.terraform_ksa_by_key
+            .get(namespace)
+            .and_then(|names| names.get(name))
+            .map(|&i| &self.terraform_ksas[i])
+    }
+
+    /// The first Terraform KSA named `name`, in any namespace.
+    pub fn terraform_ksa_named(&self, name: &str) -> Option<&TerraformKsa> {
+        self.terraform_ksa_by_name
+            .get(name)
+            .map(|&i| &self.terraform_ksas[i])
     }
 
     /// The Google service account `gsa` if the inputs define it.
     pub fn service_account(&self, gsa: &GsaEmail) -> Option<&GoogleServiceAccount> {
-        self.service_accounts.iter().find(|s| {
-            s.account_id == gsa.account_id
-                && same_project(s.project.as_deref(), gsa.project.as_deref())
-        })
+        self.accounts_by_id
+            .get(&gsa.account_id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.service_accounts[i])
+            .find(|s| same_project(s.project.as_deref(), gsa.project.as_deref()))
+    }
+
+    /// Builds the lookups over the finished vectors (first in input order wins).
+    fn index(&mut self) {
+        for (i, s) in self.service_accounts.iter().enumerate() {
+            self.accounts_by_id
+                .entry(s.account_id.clone())
+                .or_default()
+                .push(i);
+        }
+        for (i, k) in self.terraform_ksas.iter().enumerate() {
+            self.terraform_ksa_by_key
+                .entry(k.namespace.clone())
+                .or_default()
+                .entry(k.name.clone())
+                .or_insert(i);
+            self.terraform_ksa_by_name
+                .entry(k.name.clone())
+                .or_insert(i);
+        }
     }
 }
 
@@ -274,7 +323,10 @@ fn kcc_service_account(o: &Object<'_>) -> Option<GoogleServiceAccount> {
 }
 
 /// The target of a KCC `spec.resourceRef`, and a key naming the resource.
-fn kcc_target(o: &Object<'_>, model: &Model<'_>) -> (Target, Option<String>) {
+/// KCC `IAMServiceAccount` objects by (namespace, name).
+type KccAccounts<'m> = foldhash::HashMap<(&'m str, &'m str), &'m Object<'m>>;
+
+fn kcc_target(o: &Object<'_>, accounts: &KccAccounts<'_>) -> (Target, Option<String>) {
     let Some(r) = o.node.get_path(&["spec", "resourceRef"]) else {
         return (Target::Unknown, None);
     };
@@ -288,13 +340,8 @@ fn kcc_target(o: &Object<'_>, model: &Model<'_>) -> (Target, Option<String>) {
     let target = match kind {
         "IAMServiceAccount" => {
             if let Some(name) = r.get_str("name") {
-                let defined = model.objects.iter().find(|x| {
-                    x.group() == KCC_IAM_GROUP
-                        && x.is("IAMServiceAccount")
-                        && x.name == Some(name)
-                        && x.namespace == namespace
-                });
-                match defined.and_then(kcc_service_account) {
+                let defined = accounts.get(&(namespace, name));
+                match defined.and_then(|x| kcc_service_account(x)) {
                     Some(sa) => Target::ServiceAccount {
                         account_id: Some(sa.account_id),
                         project: sa.project,
@@ -342,12 +389,17 @@ pub fn external_service_account(ext: &str) -> Target {
     }
 }
 
-fn kcc_bindings(model: &Model<'_>, o: &Object<'_>, out: &mut Vec<Binding>) {
+fn kcc_bindings(
+    model: &Model<'_>,
+    accounts: &KccAccounts<'_>,
+    o: &Object<'_>,
+    out: &mut Vec<Binding>,
+) {
     let source = model.source(o.file);
     let Some(spec) = o.node.get("spec") else {
         return;
     };
-    let (target, resource_key) = kcc_target(o, model);
+    let (target, resource_key) = kcc_target(o, accounts);
     let kind: &'static str = match o.kind {
         "IAMPolicy" => "IAMPolicy",
         "IAMPartialPolicy" => "IAMPartialPolicy",

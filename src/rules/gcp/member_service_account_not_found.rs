@@ -65,7 +65,7 @@ impl Rule for MemberServiceAccountNotFound {
             } else {
                 member.sub_span(&(namespace.range.start..ksa.range.end))
             };
-            let tf_same_name = gcp.terraform_ksas.iter().find(|k| k.name == name);
+            let tf_same_name = gcp.terraform_ksa_named(name);
             let (hint, related) = if let Some(k) = tf_same_name.filter(|_| same_name.is_empty()) {
                 (
                     format!(
