@@ -168,12 +168,18 @@ impl<'a> Model<'a> {
 impl AzureIdentities {
     pub fn build(model: &Model<'_>) -> Self {
         let mut out = Self::default();
+        // ConfigMaps for `*FromConfig`, indexed at the first ASO credential (each one scanned
+        // all objects before).
+        let mut config_maps = None;
         for o in &model.objects {
             if o.group() != ASO_GROUP {
                 continue;
             }
             match o.kind {
-                "FederatedIdentityCredential" => out.fics.push(aso_fic(model, o.id)),
+                "FederatedIdentityCredential" => {
+                    let maps = config_maps.get_or_insert_with(|| sources::config_maps(model));
+                    out.fics.push(aso_fic(model, maps, o.id));
+                }
                 "UserAssignedIdentity" => out.identities.push(aso_identity(model, o.id)),
                 _ => {}
             }

@@ -6,7 +6,7 @@ use crate::input::terraform::{Expr, ExprKind, Resolved, TerraformIndex};
 use crate::input::{FileId, Node};
 
 use super::super::index::Model;
-use super::super::object::ObjectId;
+use super::super::object::{Object, ObjectId};
 use super::{
     Audiences, AzureIdentities, ClusterIssuer, FIC_ARM_TYPE, Fic, Field, Form, IDENTITY_ARM_TYPE,
     Identity, Located, Unknown, azure_identity_key, doc_audiences, doc_field, identity_from_arm_id,
@@ -15,7 +15,25 @@ use super::{
 
 // --- ASO ----------------------------------------------------------------------------------
 
-pub(super) fn aso_fic(model: &Model<'_>, id: ObjectId) -> Fic {
+/// Core ConfigMaps by (namespace, name), in input order: ASO's `*FromConfig` reads them.
+pub(super) type ConfigMaps<'m> = foldhash::HashMap<(&'m str, &'m str), Vec<&'m Object<'m>>>;
+
+pub(super) fn config_maps<'m>(model: &'m Model<'_>) -> ConfigMaps<'m> {
+    let mut maps: ConfigMaps<'m> = Default::default();
+    for c in &model.objects {
+        if c.kind == "ConfigMap"
+            && c.group().is_empty()
+            && let Some(name) = c.name
+        {
+            maps.entry((c.namespace.as_str(), name))
+                .or_default()
+                .push(c);
+        }
+    }
+    maps
+}
+
+pub(super) fn aso_fic(model: &Model<'_>, config_maps: &ConfigMaps<'_>, id: ObjectId) -> Fic {
     let o = model.object(id);
     let spec = o.node.get("spec");
     let get = |k: &str| spec.and_then(|s| s.get(k));
@@ -27,7 +45,7 @@ pub(super) fn aso_fic(model: &Model<'_>, id: ObjectId) -> Fic {
         }
         let entry = spec?.entry(config)?;
         Some(config_map_value(
-            model,
+            config_maps,
             &o.namespace,
             o.file,
             &entry.value,
@@ -71,7 +89,7 @@ pub(super) fn aso_fic(model: &Model<'_>, id: ObjectId) -> Fic {
 
 /// ASO `*FromConfig: {name, key}`: the ConfigMap's value when the inputs define it.
 fn config_map_value(
-    model: &Model<'_>,
+    config_maps: &ConfigMaps<'_>,
     namespace: &str,
     file: FileId,
     cfg: &Node,
@@ -79,11 +97,10 @@ fn config_map_value(
 ) -> Field {
     let name = cfg.get_str("name");
     let key = cfg.get_str("key");
-    let value = model
-        .objects
-        .iter()
-        .filter(|c| c.kind == "ConfigMap" && c.group().is_empty() && c.namespace == namespace)
-        .filter(|c| c.name.is_some() && c.name == name)
+    let value = name
+        .and_then(|name| config_maps.get(&(namespace, name)))
+        .into_iter()
+        .flatten()
         .find_map(|c| Some((c.file, c.node.get("data")?.get(key?)?)));
     match value.and_then(|(f, n)| located(f, n)) {
         Some(mut l) => {
