@@ -83,6 +83,12 @@ impl<'a> TerraformIndex<'a> {
             .flat_map(move |(id, tf)| top_level(tf, "data", ty).map(move |b| (*id, b)))
     }
 
+    /// The first `data "<ty>" "<name>"` block in input order (an index lookup: callers ask
+    /// once per referencing block).
+    pub fn data_source(&self, ty: &str, name: &str) -> Option<(FileId, &'a Block)> {
+        self.blocks.get(&("data", ty, name))?.first().copied()
+    }
+
     /// The single definition of `resource "<ty>" "<name>"` (`None` if absent or defined twice).
     pub fn resource(&self, ty: &str, name: &str) -> Option<(FileId, &'a Block)> {
         match self.blocks.get(&("resource", ty, name))?.as_slice() {

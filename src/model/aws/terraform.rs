@@ -220,9 +220,7 @@ fn trust_policy(
         && ty == "aws_iam_policy_document"
         && attr == "json"
     {
-        let doc = tf
-            .data_sources("aws_iam_policy_document")
-            .find(|(_, b)| b.name_label() == Some(name.as_str()));
+        let doc = tf.data_source("aws_iam_policy_document", name);
         return match doc {
             Some((f, b)) if f == file => (Some(policy_document(model, tf, f, b)), None),
             Some((f, b)) => {

@@ -227,10 +227,7 @@ fn policy_data_bindings<'a>(
     if *ty != "google_iam_policy" {
         return Vec::new();
     }
-    let Some((f, data)) = tf
-        .data_sources("google_iam_policy")
-        .find(|(_, d)| d.name_label() == Some(name))
-    else {
+    let Some((f, data)) = tf.data_source("google_iam_policy", name) else {
         return Vec::new();
     };
     data.body
