@@ -42,6 +42,11 @@ pub struct Model<'a> {
     /// Core ServiceAccounts by effective namespace, in input order.
     service_accounts_by_namespace: HashMap<String, Vec<ObjectId>>,
     workloads_by_service_account: HashMap<String, HashMap<String, Vec<ObjectId>>>,
+    /// Workloads by effective namespace, in input order.
+    workloads_by_namespace: HashMap<String, Vec<ObjectId>>,
+    /// Services and core objects by name, built on first use (`Model::services_in`,
+    /// `Model::core_object`): few runs need them.
+    lookups: std::sync::OnceLock<Lookups<'a>>,
     /// The AWS view, built on first use (`Model::aws`).
     pub(super) aws: std::sync::OnceLock<super::aws::AwsModel<'a>>,
     /// Azure identities and federated credentials, built on first use (`Model::azure_identities`).
@@ -54,6 +59,14 @@ pub struct Model<'a> {
     pub cluster_issuers: Vec<String>,
     /// Audiences the clusters' Azure webhooks project (`--audience`, config); empty: the default.
     pub token_audiences: Vec<String>,
+}
+
+/// Indexes of `Model` built on first use.
+#[derive(Debug)]
+struct Lookups<'a> {
+    services_by_namespace: HashMap<String, Vec<ObjectId>>,
+    /// Core-group objects by kind, namespace and name: the first of each.
+    core: HashMap<&'a str, HashMap<String, HashMap<&'a str, ObjectId>>>,
 }
 
 impl<'a> Model<'a> {
@@ -105,6 +118,8 @@ impl<'a> Model<'a> {
             service_account_ids: Vec::new(),
             service_accounts_by_namespace: HashMap::new(),
             workloads_by_service_account: HashMap::new(),
+            workloads_by_namespace: HashMap::new(),
+            lookups: std::sync::OnceLock::new(),
             aws: std::sync::OnceLock::new(),
             azure: std::sync::OnceLock::new(),
             gcp: std::sync::OnceLock::new(),
@@ -145,9 +160,69 @@ impl<'a> Model<'a> {
                     .entry(pod.service_account.name.clone())
                     .or_default()
                     .push(o.id);
+                match model.workloads_by_namespace.get_mut(&o.namespace) {
+                    Some(ids) => ids.push(o.id),
+                    None => {
+                        model
+                            .workloads_by_namespace
+                            .insert(o.namespace.clone(), vec![o.id]);
+                    }
+                }
             }
         }
         model
+    }
+
+    fn lookups(&self) -> &Lookups<'a> {
+        self.lookups.get_or_init(|| {
+            let mut l = Lookups {
+                services_by_namespace: HashMap::new(),
+                core: HashMap::new(),
+            };
+            for o in &self.objects {
+                if o.is("Service") {
+                    l.services_by_namespace
+                        .entry(o.namespace.clone())
+                        .or_default()
+                        .push(o.id);
+                }
+                if o.group().is_empty()
+                    && let Some(name) = o.name
+                {
+                    // The first in input order wins, as a scan would find it.
+                    l.core
+                        .entry(o.kind)
+                        .or_default()
+                        .entry(o.namespace.clone())
+                        .or_default()
+                        .entry(name)
+                        .or_insert(o.id);
+                }
+            }
+            l
+        })
+    }
+
+    /// Objects of kind `Service` (any API group) whose effective namespace is `namespace`, in
+    /// input order.
+    pub fn services_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.lookups()
+            .services_by_namespace
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.object(id))
+    }
+
+    /// The first object (in input order) of the core API group with this kind, effective
+    /// namespace and name.
+    pub fn core_object(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
+        self.lookups()
+            .core
+            .get(kind)
+            .and_then(|by_ns| by_ns.get(namespace))
+            .and_then(|names| names.get(name))
+            .map(|&id| self.object(id))
     }
 
     /// Blocks of every Terraform input, for lookups and reference resolution across files
@@ -242,6 +317,15 @@ impl<'a> Model<'a> {
 
     pub fn workloads(&self) -> impl Iterator<Item = &Object<'a>> {
         self.objects.iter().filter(|o| o.pod.is_some())
+    }
+
+    /// Workloads whose effective namespace is `namespace`, in input order.
+    pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
+        self.workloads_by_namespace
+            .get(namespace)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.object(id))
     }
 
     pub fn document_count(&self) -> usize {

@@ -101,11 +101,8 @@ fn client_id_written_elsewhere(model: &Model<'_>, o: &Object<'_>) -> bool {
     }
     let pod_labels = pod.and_then(|p| p.labels);
     model
-        .objects
-        .iter()
-        .filter(|s| {
-            s.is("Service") && s.namespace == o.namespace && (has(s.annotations) || has(s.labels))
-        })
+        .services_in(&o.namespace)
+        .filter(|s| has(s.annotations) || has(s.labels))
         .any(|s| {
             s.node.get_path(&["spec", "selector"]).is_some_and(|sel| {
                 !sel.entries().is_empty()
@@ -143,13 +140,7 @@ fn sets_client_id_env(model: &Model<'_>, o: &Object<'_>) -> bool {
                             let Some(name) = from.get(field).and_then(|r| r.get_str("name")) else {
                                 return false;
                             };
-                            let source = model.objects.iter().find(|s| {
-                                s.is(kind)
-                                    && s.group().is_empty()
-                                    && s.namespace == o.namespace
-                                    && s.name == Some(name)
-                            });
-                            match source {
+                            match model.core_object(kind, &o.namespace, name) {
                                 None => true,
                                 Some(s) => ["data", "stringData"]
                                     .iter()
