@@ -1,3 +1,5 @@
+use foldhash::{HashMap, HashMapExt as _};
+
 use crate::input::{Node, ScalarKind};
 use crate::model::{Model, Object};
 use crate::rules::azure::pod_phrase;
@@ -17,6 +19,7 @@ const DEPRECATED: &str = "aad-pod-identity is deprecated (since 2022-10-24; repo
 pub struct AadPodIdentity;
 
 /// An `AzureIdentity` as the migration needs it.
+#[derive(Clone, Copy)]
 struct Identity<'a> {
     name: &'a str,
     client_id: Option<&'a str>,
@@ -37,6 +40,7 @@ impl Rule for AadPodIdentity {
             .iter()
             .filter(|o| o.group() == GROUP)
             .collect();
+        let idx = Index::build(model, &legacy);
         for o in &legacy {
             let span = o
                 .node
@@ -46,15 +50,12 @@ impl Rule for AadPodIdentity {
             let help = match o.kind {
                 "AzureIdentity" => {
                     // The pods that use it: bindings naming it → their selector → the pods' SA.
-                    let sa = legacy
-                        .iter()
-                        .filter(|b| b.is("AzureIdentityBinding"))
-                        .filter(|b| {
-                            b.node.get("spec").and_then(|s| get_ci(s, "azureIdentity")).and_then(Node::as_str)
-                                == o.name
-                        })
-                        .filter_map(|b| b.node.get("spec").and_then(|s| get_ci(s, "selector")).and_then(Node::as_str))
-                        .find_map(|sel| service_account_for_selector(model, sel));
+                    let sa = idx
+                        .selectors_by_identity
+                        .get(&o.name)
+                        .into_iter()
+                        .flatten()
+                        .find_map(|sel| idx.service_account_for_selector(sel));
                     spec.and_then(|s| identity(o, s)).map_or_else(
                         || "create a user-assigned managed identity, a ServiceAccount annotated `azure.workload.identity/client-id`, the pod label `azure.workload.identity/use: \"true\"` and a federated identity credential, then delete this AzureIdentity".to_string(),
                         |id| identity_help(&id, sa.as_ref().map(|(ns, n)| (ns.as_str(), n.as_str()))),
@@ -63,8 +64,8 @@ impl Rule for AadPodIdentity {
                 "AzureIdentityBinding" => {
                     let target = spec.and_then(|s| get_ci(s, "azureIdentity")).and_then(Node::as_str);
                     let selector = spec.and_then(|s| get_ci(s, "selector")).and_then(Node::as_str);
-                    let id = target.and_then(|t| find_identity(&legacy, t, &o.namespace));
-                    let sa = selector.and_then(|sel| service_account_for_selector(model, sel));
+                    let id = target.and_then(|t| idx.find_identity(t, &o.namespace));
+                    let sa = selector.and_then(|sel| idx.service_account_for_selector(sel));
                     match id {
                         Some(id) => identity_help(&id, sa.as_ref().map(|(ns, n)| (ns.as_str(), n.as_str()))),
                         None => format!(
@@ -86,6 +87,8 @@ impl Rule for AadPodIdentity {
                 .help(help),
             );
         }
+        // The identity bound to a selector, per selector (it depends on nothing else).
+        let mut bound: HashMap<&str, Option<Identity<'_>>> = HashMap::new();
         for o in &model.objects {
             let mut places: Vec<(&Node, &Node, String)> = Vec::new();
             if let Some(pod) = &o.pod
@@ -101,24 +104,20 @@ impl Rule for AadPodIdentity {
                 let selector = value.text().unwrap_or("");
                 let sa = o.pod.as_ref().map(|p| p.service_account.name.clone());
                 let ns_sa = sa.as_deref().map(|n| (o.namespace.as_str(), n));
-                let identity = legacy
-                    .iter()
-                    .filter(|b| b.is("AzureIdentityBinding"))
-                    .filter(|b| {
-                        b.node
-                            .get("spec")
-                            .and_then(|s| get_ci(s, "selector"))
-                            .and_then(Node::text)
-                            == Some(selector)
-                    })
-                    .find_map(|b| {
-                        let t = b
-                            .node
-                            .get("spec")
-                            .and_then(|s| get_ci(s, "azureIdentity"))?
-                            .as_str()?;
-                        find_identity(&legacy, t, &b.namespace)
-                    });
+                let identity = *bound.entry(selector).or_insert_with(|| {
+                    idx.bindings_by_selector
+                        .get(selector)
+                        .into_iter()
+                        .flatten()
+                        .find_map(|b| {
+                            let t = b
+                                .node
+                                .get("spec")
+                                .and_then(|s| get_ci(s, "azureIdentity"))?
+                                .as_str()?;
+                            idx.find_identity(t, &b.namespace)
+                        })
+                });
                 let help = match identity {
                     Some(id) => identity_help(&id, ns_sa),
                     None => format!(
@@ -161,30 +160,85 @@ fn identity<'a>(o: &Object<'a>, spec: &'a Node) -> Option<Identity<'a>> {
     })
 }
 
-/// The `AzureIdentity` named `name`, preferring the binding's namespace.
-fn find_identity<'a>(
-    legacy: &[&'a Object<'a>],
-    name: &str,
-    namespace: &str,
-) -> Option<Identity<'a>> {
-    let named = || {
-        legacy
-            .iter()
-            .filter(move |o| o.is("AzureIdentity") && o.name == Some(name))
-    };
-    let o = named()
-        .find(|o| o.namespace == namespace)
-        .or_else(|| named().next())?;
-    identity(o, o.node.get("spec")?)
+/// What the help texts look up, each built in one pass (in input order, so the first match
+/// is the one a scan finds).
+struct Index<'m, 'a> {
+    /// `AzureIdentity` objects by name: the first, and the first per namespace.
+    identity_named: HashMap<&'a str, &'m Object<'a>>,
+    identity_in: HashMap<(&'a str, &'m str), &'m Object<'a>>,
+    /// Each binding's string `selector`, by its string `azureIdentity` (`None`: not a string
+    /// or absent), in input order.
+    selectors_by_identity: HashMap<Option<&'a str>, Vec<&'a str>>,
+    /// Bindings by the text of their `selector`, in input order.
+    bindings_by_selector: HashMap<&'a str, Vec<&'m Object<'a>>>,
+    /// (namespace, ServiceAccount) of the first workload whose pods carry `aadpodidbinding`
+    /// with this text.
+    service_account_by_selector: HashMap<&'a str, (&'m str, &'m str)>,
 }
 
-/// (namespace, ServiceAccount) of the first workload whose pods carry `aadpodidbinding: selector`.
-fn service_account_for_selector(model: &Model<'_>, selector: &str) -> Option<(String, String)> {
-    model.workloads().find_map(|w| {
-        let pod = w.pod.as_ref()?;
-        (pod.label(POD_LABEL)?.text()? == selector)
-            .then(|| (w.namespace.clone(), pod.service_account.name.clone()))
-    })
+impl<'m, 'a> Index<'m, 'a> {
+    fn build(model: &'m Model<'a>, legacy: &[&'m Object<'a>]) -> Self {
+        let mut idx = Index {
+            identity_named: HashMap::new(),
+            identity_in: HashMap::new(),
+            selectors_by_identity: HashMap::new(),
+            bindings_by_selector: HashMap::new(),
+            service_account_by_selector: HashMap::new(),
+        };
+        if legacy.is_empty() {
+            // Only the pod label is reported, whose lookups need a binding.
+            return idx;
+        }
+        for &o in legacy {
+            if o.is("AzureIdentity")
+                && let Some(name) = o.name
+            {
+                idx.identity_named.entry(name).or_insert(o);
+                idx.identity_in
+                    .entry((name, o.namespace.as_str()))
+                    .or_insert(o);
+            }
+            if o.is("AzureIdentityBinding") {
+                let spec = o.node.get("spec");
+                let field = |k: &str| spec.and_then(|s| get_ci(s, k));
+                if let Some(sel) = field("selector").and_then(Node::as_str) {
+                    idx.selectors_by_identity
+                        .entry(field("azureIdentity").and_then(Node::as_str))
+                        .or_default()
+                        .push(sel);
+                }
+                if let Some(sel) = field("selector").and_then(Node::text) {
+                    idx.bindings_by_selector.entry(sel).or_default().push(o);
+                }
+            }
+        }
+        for w in model.workloads() {
+            let Some(pod) = w.pod.as_ref() else { continue };
+            if let Some(sel) = pod.label(POD_LABEL).and_then(Node::text) {
+                idx.service_account_by_selector
+                    .entry(sel)
+                    .or_insert((w.namespace.as_str(), pod.service_account.name.as_str()));
+            }
+        }
+        idx
+    }
+
+    /// The `AzureIdentity` named `name`, preferring the binding's namespace.
+    fn find_identity(&self, name: &str, namespace: &str) -> Option<Identity<'a>> {
+        let o = self
+            .identity_in
+            .get(&(name, namespace))
+            .or_else(|| self.identity_named.get(name))?;
+        identity(o, o.node.get("spec")?)
+    }
+
+    /// (namespace, ServiceAccount) of the first workload whose pods carry
+    /// `aadpodidbinding: selector`.
+    fn service_account_for_selector(&self, selector: &str) -> Option<(String, String)> {
+        self.service_account_by_selector
+            .get(selector)
+            .map(|(ns, sa)| (ns.to_string(), sa.to_string()))
+    }
 }
 
 fn identity_help(id: &Identity<'_>, sa: Option<(&str, &str)>) -> String {
