@@ -187,8 +187,7 @@ fn target_service_account(model: &Model<'_>, o: &Object<'_>) -> Option<(String, 
         .get_path(&["spec", "selector"])
         .filter(|s| !s.entries().is_empty())?;
     let mut names: Vec<&str> = model
-        .workloads()
-        .filter(|w| w.namespace == o.namespace)
+        .workloads_in(&o.namespace)
         .filter(|w| {
             let labels = w.pod.as_ref().and_then(|p| p.labels);
             selector.entries().iter().all(|s| {
