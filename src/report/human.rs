@@ -108,15 +108,19 @@ fn diagnostic(report: &Report<'_>, f: &Finding) -> Diagnostic<usize> {
 /// Renders all findings and the summary line. With `color`, ANSI colours are used.
 pub fn render(report: &Report<'_>, color: bool) -> String {
     // Only files with findings are shown; redaction needs a walk of their documents.
+    let mut used = vec![false; report.files.len()];
+    for x in report.findings {
+        for file in std::iter::once(x.file).chain(x.related.iter().map(|r| r.file)) {
+            if let Some(u) = used.get_mut(file.0) {
+                *u = true;
+            }
+        }
+    }
     let shown: Vec<Cow<'_, str>> = report
         .files
         .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let used = report
-                .findings
-                .iter()
-                .any(|x| x.file.0 == i || x.related.iter().any(|r| r.file.0 == i));
+        .zip(used)
+        .map(|(f, used)| {
             if used {
                 redact::redacted(&f.source.text, &redact::secret_ranges(f))
             } else {

@@ -7,6 +7,8 @@ use std::ops::Range;
 
 use crate::model::object::object_nodes;
 
+use crate::rules::Finding;
+
 use super::Report;
 
 /// XML 1.0 text/attribute escaping; characters XML cannot carry become U+FFFD.
@@ -43,6 +45,13 @@ pub fn render(report: &Report<'_>) -> String {
 pub fn render_only(report: &Report<'_>, only: Option<&HashSet<String>>) -> String {
     let mut suites = String::new();
     let (mut total_tests, mut total_failures) = (0, 0);
+    // Findings of each file, in report order.
+    let mut by_file: Vec<Vec<&Finding>> = vec![Vec::new(); report.files.len()];
+    for f in report.findings {
+        if let Some(fs) = by_file.get_mut(f.file.0) {
+            fs.push(f);
+        }
+    }
     for (i, file) in report.files.iter().enumerate() {
         let src = &file.source;
         if only.is_some_and(|o| !o.contains(&src.path)) {
@@ -74,7 +83,15 @@ pub fn render_only(report: &Report<'_>, only: Option<&HashSet<String>>) -> Strin
             span: None,
             failures: Vec::new(),
         };
-        for f in report.findings.iter().filter(|f| f.file.0 == i) {
+        // A file's objects nearly always follow each other without overlapping: then the only
+        // one that can contain a finding is the last starting at or before it.
+        let reach = |s: &Range<usize>| s.end.max(s.start + 1);
+        let disjoint = cases.iter().all(|c| c.span.is_some())
+            && cases.windows(2).all(|w| match (&w[0].span, &w[1].span) {
+                (Some(a), Some(b)) => reach(a) <= b.start,
+                _ => false,
+            });
+        for f in by_file[i].iter().copied() {
             let p = src.position(f.span.start);
             let body = format!(
                 "{}[{}] {}:{}:{}: {}\nhelp: {}",
@@ -92,15 +109,25 @@ pub fn render_only(report: &Report<'_>, only: Option<&HashSet<String>>) -> Strin
                 escape(&format!("{}: {}", f.rule.id, f.message)),
                 escape(&body)
             );
+            let contains = |c: &Case| {
+                c.span
+                    .as_ref()
+                    .is_some_and(|s| s.start <= f.span.start && f.span.start < reach(s))
+            };
             // The innermost object containing the finding (a List item before the List).
-            let owner = cases
-                .iter_mut()
-                .filter(|c| {
-                    c.span.as_ref().is_some_and(|s| {
-                        s.start <= f.span.start && f.span.start < s.end.max(s.start + 1)
-                    })
-                })
-                .min_by_key(|c| c.span.as_ref().map_or(usize::MAX, |s| s.end - s.start));
+            let owner = if disjoint {
+                let after = cases
+                    .partition_point(|c| c.span.as_ref().is_some_and(|s| s.start <= f.span.start));
+                after
+                    .checked_sub(1)
+                    .map(|k| &mut cases[k])
+                    .filter(|c| contains(c))
+            } else {
+                cases
+                    .iter_mut()
+                    .filter(|c| contains(c))
+                    .min_by_key(|c| c.span.as_ref().map_or(usize::MAX, |s| s.end - s.start))
+            };
             match owner {
                 Some(c) => c.failures.push(failure),
                 None => file_case.failures.push(failure),
