@@ -80,11 +80,11 @@ impl Rule for LiteralCloudSecret {
             let last = src.line_index(src.clamp(h.value.span.end.max(h.value.span.start)));
             secret_lines.extend((first..=last).map(|l| (h.object.file, l)));
         }
-        let texts: Vec<&str> = hits
-            .iter()
-            .filter_map(|h| h.value.text())
-            .filter(|t| t.len() >= 4)
-            .collect();
+        let texts = Texts::new(
+            hits.iter()
+                .filter_map(|h| h.value.text())
+                .filter(|t| t.len() >= 4),
+        );
         for h in &hits {
             let o = h.object;
             let Some(span) = safe_anchor(model, h, &secret_lines, &texts) else {
@@ -126,7 +126,7 @@ fn safe_anchor(
     model: &Model<'_>,
     h: &Hit<'_>,
     secret_lines: &HashSet<(FileId, usize)>,
-    texts: &[&str],
+    texts: &Texts<'_>,
 ) -> Option<Range<usize>> {
     let o = h.object;
     let src = model.source(o.file);
@@ -146,11 +146,42 @@ fn safe_anchor(
         let last = src.line_index(src.clamp(span.end.max(span.start)));
         (first..=last).all(|l| {
             !secret_lines.contains(&(o.file, l))
-                && !texts.iter().any(|t| {
-                    src.text
-                        .get(src.line_range(l))
-                        .is_some_and(|line| line.contains(t))
-                })
+                && !src
+                    .text
+                    .get(src.line_range(l))
+                    .is_some_and(|line| texts.any_in(line))
         })
     })
+}
+
+/// The credentials' texts by length. A line is checked by looking up each of its substrings of
+/// those lengths, not by searching it for every text: a credential from any file may be written
+/// on the line, so all texts count.
+struct Texts<'a> {
+    by_len: Vec<(usize, HashSet<&'a [u8]>)>,
+}
+
+impl<'a> Texts<'a> {
+    /// `texts` must not be empty strings.
+    fn new(texts: impl Iterator<Item = &'a str>) -> Self {
+        let mut by_len: Vec<(usize, HashSet<&'a [u8]>)> = Vec::new();
+        for t in texts {
+            let t = t.as_bytes();
+            match by_len.iter_mut().find(|(n, _)| *n == t.len()) {
+                Some((_, set)) => {
+                    set.insert(t);
+                }
+                None => by_len.push((t.len(), HashSet::from([t]))),
+            }
+        }
+        Self { by_len }
+    }
+
+    /// Whether some text occurs in `line` (as `line.contains(text)`).
+    fn any_in(&self, line: &str) -> bool {
+        let line = line.as_bytes();
+        self.by_len
+            .iter()
+            .any(|(n, set)| line.windows(*n).any(|w| set.contains(w)))
+    }
 }
