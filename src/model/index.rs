@@ -206,12 +206,7 @@ impl<'a> Model<'a> {
     /// Objects of kind `Service` (any API group) whose effective namespace is `namespace`, in
     /// input order.
     pub fn services_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.lookups()
-            .services_by_namespace
-            .get(namespace)
-            .into_iter()
-            .flatten()
-            .map(|&id| self.object(id))
+        self.objects_of(self.lookups().services_by_namespace.get(namespace))
     }
 
     /// The first object (in input order) of the core API group with this kind, effective
@@ -245,7 +240,7 @@ impl<'a> Model<'a> {
             || {
                 rayon::join(
                     || wanted.azure.then(|| self.azure_identities()),
-                    || wanted.gcp.then(|| self.gcp().prepare()),
+                    || wanted.gcp.then(|| self.gcp()),
                 )
             },
         );
@@ -253,6 +248,14 @@ impl<'a> Model<'a> {
 
     pub fn object(&self, id: ObjectId) -> &Object<'a> {
         &self.objects[id.0]
+    }
+
+    /// The objects an index entry lists, in its order.
+    fn objects_of<'s>(
+        &'s self,
+        ids: Option<&'s Vec<ObjectId>>,
+    ) -> impl Iterator<Item = &'s Object<'a>> + 's {
+        ids.into_iter().flatten().map(|&id| self.object(id))
     }
 
     pub fn source(&self, file: FileId) -> &'a SourceFile {
@@ -281,11 +284,7 @@ impl<'a> Model<'a> {
 
     /// ServiceAccounts with this name in any namespace.
     pub fn service_accounts_named(&self, name: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.service_accounts_by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&id| self.object(id))
+        self.objects_of(self.service_accounts_by_name.get(name))
     }
 
     pub fn service_accounts(&self) -> impl Iterator<Item = &Object<'a>> {
@@ -294,11 +293,7 @@ impl<'a> Model<'a> {
 
     /// ServiceAccounts whose effective namespace is `namespace`, in input order.
     pub fn service_accounts_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.service_accounts_by_namespace
-            .get(namespace)
-            .into_iter()
-            .flatten()
-            .map(|&id| self.object(id))
+        self.objects_of(self.service_accounts_by_namespace.get(namespace))
     }
 
     /// Workloads (objects with a pod template) that run as `namespace/name`.
@@ -307,12 +302,11 @@ impl<'a> Model<'a> {
         namespace: &str,
         name: &str,
     ) -> impl Iterator<Item = &Object<'a>> {
-        self.workloads_by_service_account
-            .get(namespace)
-            .and_then(|names| names.get(name))
-            .into_iter()
-            .flatten()
-            .map(|&id| self.object(id))
+        self.objects_of(
+            self.workloads_by_service_account
+                .get(namespace)
+                .and_then(|names| names.get(name)),
+        )
     }
 
     pub fn workloads(&self) -> impl Iterator<Item = &Object<'a>> {
@@ -321,11 +315,7 @@ impl<'a> Model<'a> {
 
     /// Workloads whose effective namespace is `namespace`, in input order.
     pub fn workloads_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
-        self.workloads_by_namespace
-            .get(namespace)
-            .into_iter()
-            .flatten()
-            .map(|&id| self.object(id))
+        self.objects_of(self.workloads_by_namespace.get(namespace))
     }
 
     pub fn document_count(&self) -> usize {

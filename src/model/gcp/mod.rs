@@ -151,11 +151,11 @@ pub struct GcpModel {
     pub service_accounts: Vec<GoogleServiceAccount>,
     /// Kubernetes ServiceAccounts defined in Terraform.
     pub terraform_ksas: Vec<TerraformKsa>,
-    /// Target account ID → indices of bindings on it, ascending; built on first query (rules
-    /// ask per linked KSA, and a scan per question is quadratic on big inputs).
-    bindings_by_account: std::sync::OnceLock<foldhash::HashMap<String, Vec<usize>>>,
+    /// Target account ID → indices of bindings on it, ascending (rules ask per linked KSA,
+    /// and a scan per question is quadratic on big inputs).
+    bindings_by_account: foldhash::HashMap<String, Vec<usize>>,
     /// Google service accounts by account ID, Terraform KSAs by (namespace, name) and by
-    /// name: indices in input order, built with the view (rules ask per binding or KSA).
+    /// name: indices in input order. All these indexes are built with the view (`index`).
     accounts_by_id: foldhash::HashMap<String, Vec<usize>>,
     terraform_ksa_by_key: foldhash::HashMap<String, foldhash::HashMap<String, usize>>,
     terraform_ksa_by_name: foldhash::HashMap<String, usize>,
@@ -200,7 +200,7 @@ impl GcpModel {
     /// project when both sides name one that is not a placeholder).
     pub fn bindings_on<'s>(&'s self, gsa: &'s GsaEmail) -> impl Iterator<Item = &'s Binding> + 's {
         let candidates = self
-            .account_index()
+            .bindings_by_account
             .get(&gsa.account_id)
             .map_or(&[][..], Vec::as_slice);
         candidates
@@ -218,28 +218,6 @@ impl GcpModel {
             })
     }
 
-    /// Builds the index of bindings by account now (with the views), not in the first rule.
-    pub fn prepare(&self) {
-        self.account_index();
-    }
-
-    fn account_index(&self) -> &foldhash::HashMap<String, Vec<usize>> {
-        self.bindings_by_account.get_or_init(|| {
-            let mut map: foldhash::HashMap<String, Vec<usize>> = Default::default();
-            for (i, b) in self.bindings.iter().enumerate() {
-                if let Target::ServiceAccount {
-                    account_id: Some(id),
-                    ..
-                } = &b.target
-                {
-                    map.entry(id.clone()).or_default().push(i);
-                }
-            }
-            map
-        })
-    }
-
-    /// Whether Terraform defines the Kubernetes ServiceAccount `namespace/name`.
     pub fn terraform_ksa(&self, namespace: &str, name: &str) -> Option<&TerraformKsa> {
         self.terraform_ksa_by_key
             .get(namespace)
@@ -266,6 +244,18 @@ impl GcpModel {
 
     /// Builds the lookups over the finished vectors (first in input order wins).
     fn index(&mut self) {
+        for (i, b) in self.bindings.iter().enumerate() {
+            if let Target::ServiceAccount {
+                account_id: Some(id),
+                ..
+            } = &b.target
+            {
+                self.bindings_by_account
+                    .entry(id.clone())
+                    .or_default()
+                    .push(i);
+            }
+        }
         for (i, s) in self.service_accounts.iter().enumerate() {
             self.accounts_by_id
                 .entry(s.account_id.clone())
