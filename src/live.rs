@@ -89,7 +89,7 @@ pub fn lint(
                 .filter_map(|o| {
                     let name = o.name?.to_string();
                     Some([
-                        (o.kind.to_string(), o.namespace.clone(), name.clone()),
+                        (o.kind.to_string(), o.namespace.to_string(), name.clone()),
                         (o.kind.to_string(), String::new(), name),
                     ])
                 })

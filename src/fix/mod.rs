@@ -76,10 +76,13 @@ fn key(f: &Finding, files: &[LoadedFile]) -> Key {
     Key {
         rule: f.rule.id.clone(),
         path: files[f.file.0].source.path.clone(),
-        object: f
-            .object
-            .as_ref()
-            .map(|o| (o.kind.clone(), o.namespace.clone(), o.name.clone())),
+        object: f.object.as_ref().map(|o| {
+            (
+                o.kind.to_string(),
+                o.namespace.to_string(),
+                o.name.to_string(),
+            )
+        }),
         message: f.message.clone(),
     }
 }

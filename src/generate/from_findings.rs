@@ -67,8 +67,8 @@ pub fn generate(inputs: &Inputs, options: &Options, p: &Params) -> Result<Bundle
         match f.rule.id.as_str() {
             "AZ014" | "AZ013" => {
                 let Some(pod) = &object.pod else { continue };
-                let sa = pod.service_account.name.clone();
-                let key = (object.namespace.clone(), sa.clone());
+                let sa = pod.service_account.name.to_string();
+                let key = (object.namespace.to_string(), sa.clone());
                 if accounts.contains_key(&key) {
                     continue;
                 }
@@ -108,7 +108,7 @@ pub fn generate(inputs: &Inputs, options: &Options, p: &Params) -> Result<Bundle
                     let client = client_id_of(object)
                         .and_then(|n| n.text())
                         .map(str::to_string);
-                    fics.insert((object.namespace.clone(), name.to_string()), client);
+                    fics.insert((object.namespace.to_string(), name.to_string()), client);
                 }
             }
             _ => {}

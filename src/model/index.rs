@@ -1,6 +1,7 @@
 //! The cross-file index: every object of every input, seen at once. A ServiceAccount defined in
 //! another file or directory satisfies a reference (the classic per-directory false positive).
 
+use compact_str::CompactString;
 use foldhash::{HashMap, HashMapExt as _};
 
 use crate::input::load::LoadedFile;
@@ -35,15 +36,22 @@ pub struct Model<'a> {
     /// Documents that parsed but are not Kubernetes objects (no `apiVersion`/`kind`).
     pub non_objects: usize,
     /// Indexes below are nested (namespace, then name) so lookups borrow their keys.
-    service_accounts: HashMap<String, HashMap<&'a str, Vec<ObjectId>>>,
+    service_accounts: HashMap<CompactString, HashMap<&'a str, Vec<ObjectId>>>,
     service_accounts_by_name: HashMap<&'a str, Vec<ObjectId>>,
+    /// The first ServiceAccount of each name without `metadata.namespace` (the fallback of
+    /// `service_account`, asked on every miss: scanning all of that name was quadratic when
+    /// one name is in many namespaces).
+    first_implicit_by_name: HashMap<&'a str, ObjectId>,
     /// Every core ServiceAccount, in input order.
     service_account_ids: Vec<ObjectId>,
     /// Core ServiceAccounts by effective namespace, in input order.
-    service_accounts_by_namespace: HashMap<String, Vec<ObjectId>>,
-    workloads_by_service_account: HashMap<String, HashMap<String, Vec<ObjectId>>>,
+    service_accounts_by_namespace: HashMap<CompactString, Vec<ObjectId>>,
+    workloads_by_service_account: HashMap<CompactString, HashMap<CompactString, Vec<ObjectId>>>,
     /// Workloads by effective namespace, in input order.
-    workloads_by_namespace: HashMap<String, Vec<ObjectId>>,
+    workloads_by_namespace: HashMap<CompactString, Vec<ObjectId>>,
+    /// Did-you-mean indexes of the ServiceAccount names of each effective namespace, built on
+    /// first use (`Model::service_account_names_near`).
+    names_near: std::sync::OnceLock<HashMap<CompactString, super::values::Near<'a>>>,
     /// Services and core objects by name, built on first use (`Model::services_in`,
     /// `Model::core_object`): few runs need them.
     lookups: std::sync::OnceLock<Lookups<'a>>,
@@ -64,9 +72,9 @@ pub struct Model<'a> {
 /// Indexes of `Model` built on first use.
 #[derive(Debug)]
 struct Lookups<'a> {
-    services_by_namespace: HashMap<String, Vec<ObjectId>>,
+    services_by_namespace: HashMap<CompactString, Vec<ObjectId>>,
     /// Core-group objects by kind, namespace and name: the first of each.
-    core: HashMap<&'a str, HashMap<String, HashMap<&'a str, ObjectId>>>,
+    core: HashMap<&'a str, HashMap<CompactString, HashMap<&'a str, ObjectId>>>,
 }
 
 impl<'a> Model<'a> {
@@ -115,10 +123,12 @@ impl<'a> Model<'a> {
             non_objects,
             service_accounts: HashMap::new(),
             service_accounts_by_name: HashMap::new(),
+            first_implicit_by_name: HashMap::new(),
             service_account_ids: Vec::new(),
             service_accounts_by_namespace: HashMap::new(),
             workloads_by_service_account: HashMap::new(),
             workloads_by_namespace: HashMap::new(),
+            names_near: std::sync::OnceLock::new(),
             lookups: std::sync::OnceLock::new(),
             aws: std::sync::OnceLock::new(),
             azure: std::sync::OnceLock::new(),
@@ -151,13 +161,16 @@ impl<'a> Model<'a> {
                     .entry(name)
                     .or_default()
                     .push(o.id);
+                if !o.namespace_explicit {
+                    model.first_implicit_by_name.entry(name).or_insert(o.id);
+                }
             }
             if let Some(pod) = &o.pod {
                 model
                     .workloads_by_service_account
                     .entry(o.namespace.clone())
                     .or_default()
-                    .entry(pod.service_account.name.clone())
+                    .entry(pod.service_account.name.into())
                     .or_default()
                     .push(o.id);
                 match model.workloads_by_namespace.get_mut(&o.namespace) {
@@ -267,8 +280,9 @@ impl<'a> Model<'a> {
     /// can put into any namespace.
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
         self.service_account_exact(namespace, name).or_else(|| {
-            self.service_accounts_named(name)
-                .find(|sa| !sa.namespace_explicit)
+            self.first_implicit_by_name
+                .get(name)
+                .map(|&id| self.object(id))
         })
     }
 
@@ -294,6 +308,23 @@ impl<'a> Model<'a> {
     /// ServiceAccounts whose effective namespace is `namespace`, in input order.
     pub fn service_accounts_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
         self.objects_of(self.service_accounts_by_namespace.get(namespace))
+    }
+
+    /// The "did you mean" index of the names of `service_accounts_in(namespace)`: rules that
+    /// suggest a ServiceAccount for each unmatched reference share it instead of ranking the
+    /// namespace's names per reference (quadratic in a namespace of many ServiceAccounts).
+    pub fn service_account_names_near(&self, namespace: &str) -> Option<&super::values::Near<'a>> {
+        self.names_near
+            .get_or_init(|| {
+                self.service_accounts_by_namespace
+                    .iter()
+                    .map(|(ns, ids)| {
+                        let names = ids.iter().filter_map(|&id| self.object(id).name);
+                        (ns.clone(), super::values::Near::new(names))
+                    })
+                    .collect()
+            })
+            .get(namespace)
     }
 
     /// Workloads (objects with a pod template) that run as `namespace/name`.

@@ -22,7 +22,7 @@ pub struct Object<'a> {
     pub kind: &'a str,
     pub name: Option<&'a str>,
     /// Effective namespace: `metadata.namespace`, else the run's default (`--namespace`).
-    pub namespace: String,
+    pub namespace: compact_str::CompactString,
     /// Whether `metadata.namespace` is set. A manifest without one is applied into whatever
     /// namespace `kubectl -n` names, so cross-namespace checks must not treat it as fixed.
     pub namespace_explicit: bool,
@@ -50,7 +50,7 @@ impl<'a> Object<'a> {
         let explicit = metadata
             .and_then(|m| m.get_str("namespace"))
             .filter(|ns| !ns.is_empty());
-        let namespace = explicit.unwrap_or(default_namespace).to_string();
+        let namespace = explicit.unwrap_or(default_namespace).into();
         let labels = metadata
             .and_then(|m| m.get("labels"))
             .filter(|l| l.is_map());

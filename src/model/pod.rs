@@ -6,7 +6,7 @@ use crate::input::Node;
 #[derive(Debug, Clone)]
 pub struct ServiceAccountRef<'a> {
     /// `serviceAccountName` (or the deprecated `serviceAccount`), `default` when absent.
-    pub name: String,
+    pub name: &'a str,
     /// The value node that names it; `None` when the pod falls back to `default`.
     pub node: Option<&'a Node>,
 }
@@ -69,10 +69,7 @@ impl<'a> PodTemplate<'a> {
                     .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()))
             });
         let service_account = ServiceAccountRef {
-            name: named
-                .and_then(Node::as_str)
-                .unwrap_or("default")
-                .to_string(),
+            name: named.and_then(Node::as_str).unwrap_or("default"),
             node: named,
         };
         Some(Self {

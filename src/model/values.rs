@@ -105,6 +105,7 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 /// candidate is lowercased once and indexed by length and a character histogram, two lower
 /// bounds of the edit distance, so most candidates are rejected without computing it.
 /// `Near::new(c).closest(w)` equals `closest(w, c)`.
+#[derive(Debug)]
 pub struct Near<'c> {
     /// Candidates of one length and character mask, sorted by length: names of one scheme
     /// (`app1234`, `app1243`…) share few masks, so a query checks a mask once per run, not
@@ -115,6 +116,7 @@ pub struct Near<'c> {
     words: Vec<(Cow<'c, str>, &'c str)>,
 }
 
+#[derive(Debug)]
 struct Run {
     len: usize,
     mask: u64,

@@ -1,7 +1,9 @@
 //! A finding: one rule's verdict about one place in the inputs.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::input::FileId;
@@ -12,20 +14,22 @@ use super::catalog::{Applicability, FixAvailability, RuleMeta, Severity, meta};
 /// The object a finding is about, as the JSON output names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ObjectRef {
+    // Inline strings: these names are nearly always under 24 bytes, so a finding's object
+    // costs no allocation (a run may make hundreds of thousands of findings).
     #[serde(rename = "apiVersion")]
-    pub api_version: String,
-    pub kind: String,
-    pub namespace: String,
-    pub name: String,
+    pub api_version: CompactString,
+    pub kind: CompactString,
+    pub namespace: CompactString,
+    pub name: CompactString,
 }
 
 impl ObjectRef {
     pub fn of(o: &Object<'_>) -> Self {
         Self {
-            api_version: o.api_version.to_string(),
-            kind: o.kind.to_string(),
-            namespace: o.namespace.clone(),
-            name: o.name.unwrap_or("").to_string(),
+            api_version: o.api_version.into(),
+            kind: o.kind.into(),
+            namespace: o.namespace.as_str().into(),
+            name: o.name.unwrap_or("").into(),
         }
     }
 }
@@ -56,7 +60,8 @@ pub struct Finding {
     pub span: Range<usize>,
     pub object: Option<ObjectRef>,
     /// How to fix this occurrence (`= help:`); defaults to the catalog's fix description.
-    pub help: Option<String>,
+    /// Mostly a fixed sentence, borrowed rather than copied into every finding.
+    pub help: Option<Cow<'static, str>>,
     pub related: Vec<Related>,
     pub fix: Option<FixInfo>,
 }
@@ -94,7 +99,7 @@ impl Finding {
         f
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

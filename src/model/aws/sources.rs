@@ -216,7 +216,7 @@ fn service_account<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
         form: Form::ServiceAccount,
         file: o.file,
         object: Some(o.id),
-        namespace: o.namespace.clone(),
+        namespace: o.namespace.to_string(),
         name: name.to_string(),
         name_span: o
             .metadata

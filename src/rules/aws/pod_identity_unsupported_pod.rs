@@ -26,7 +26,7 @@ impl Rule for PodIdentityUnsupportedPod {
         for w in ctx.workloads() {
             let Some(pod) = &w.pod else { continue };
             let Some(a) = aws
-                .associations_for(&w.namespace, &pod.service_account.name)
+                .associations_for(&w.namespace, pod.service_account.name)
                 .next()
             else {
                 continue;

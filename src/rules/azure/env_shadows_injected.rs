@@ -33,7 +33,7 @@ impl Rule for EnvShadowsInjected {
             }
             let skipped = skipped_containers(pod);
             let sa = service_account_of(ctx.model, o);
-            let sa_name = &pod.service_account.name;
+            let sa_name = pod.service_account.name;
 
             // The webhook mutates containers and init containers (not ephemeral ones).
             for c in pod.containers().filter(|c| c.list != "ephemeralContainers") {

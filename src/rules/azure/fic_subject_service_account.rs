@@ -4,7 +4,7 @@ use foldhash::{HashMap, HashMapExt as _, HashSet};
 
 use crate::model::Object;
 use crate::model::azure_identity::{Field, parse_subject};
-use crate::model::values::{Near, ascii_lowercase};
+use crate::model::values::ascii_lowercase;
 use crate::rules::{Context, Finding, Rule};
 
 use super::fic_common::{at_value, is_placeholder};
@@ -42,7 +42,6 @@ impl Rule for FicSubjectServiceAccount {
         // model's index under the lowercased key; the few with an uppercase letter get a map of
         // their own, built on first need.
         let mut mixed_case: Option<HashMap<Folded<'_>, &Object<'_>>> = None;
-        let mut names_in: HashMap<String, Near<'_>> = HashMap::new();
         for fic in &model.azure_identities().fics {
             let Some(Field::Known(s)) = &fic.subject else {
                 continue;
@@ -80,14 +79,8 @@ impl Rule for FicSubjectServiceAccount {
                 (a, b) => a.or(b),
             };
             let other_ns: Vec<_> = model.service_accounts_named(name).collect();
-            // Names per namespace, prepared once: one unmatched subject per ServiceAccount
-            // made a plain scan quadratic.
-            if !names_in.contains_key(ns) {
-                let near = Near::new(model.service_accounts_in(ns).filter_map(|sa| sa.name));
-                names_in.insert(ns.to_string(), near);
-            }
-            let typo = names_in
-                .get(ns)
+            let typo = model
+                .service_account_names_near(ns)
                 .and_then(|near| near.closest(name))
                 .and_then(|n| model.service_account(ns, n));
             let (hint, suggestion) = if let Some(sa) = case_only {

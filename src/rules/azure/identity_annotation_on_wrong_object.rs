@@ -171,7 +171,7 @@ fn sa_name<'a>(sa: &Object<'a>) -> &'a str {
 fn target_service_account(model: &Model<'_>, o: &Object<'_>) -> Option<(String, &'static str)> {
     if let Some(pod) = &o.pod {
         return Some((
-            pod.service_account.name.clone(),
+            pod.service_account.name.to_string(),
             if o.is("Pod") {
                 "the ServiceAccount the Pod runs as"
             } else {
@@ -197,7 +197,7 @@ fn target_service_account(model: &Model<'_>, o: &Object<'_>) -> Option<(String, 
                 value.is_some() && value == s.value.text()
             })
         })
-        .filter_map(|w| w.pod.as_ref().map(|p| p.service_account.name.as_str()))
+        .filter_map(|w| w.pod.as_ref().map(|p| p.service_account.name))
         .collect();
     names.sort_unstable();
     names.dedup();

@@ -30,7 +30,7 @@ impl Rule for MissingUseLabel {
             }
             let sa = service_account_of(ctx.model, o);
             let sa_client_id = sa.and_then(client_id_of);
-            let sa_name = &pod.service_account.name;
+            let sa_name = pod.service_account.name;
 
             // The label written somewhere the webhook does not look: (file, span, why).
             let mut misplaced: Vec<(FileId, Range<usize>, String)> = Vec::new();

@@ -1,4 +1,4 @@
-use crate::model::values::{closest, is_placeholder};
+use crate::model::values::is_placeholder;
 use crate::rules::azure::pod_opt_in;
 use crate::rules::{Context, Finding, Rule, Scope};
 
@@ -20,7 +20,7 @@ impl Rule for ServiceAccountNotFound {
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         for o in ctx.workloads() {
             let Some(pod) = &o.pod else { continue };
-            let name = pod.service_account.name.as_str();
+            let name = pod.service_account.name;
             if name == "default"
                 || is_placeholder(name)
                 || is_placeholder(&o.namespace)
@@ -34,12 +34,10 @@ impl Rule for ServiceAccountNotFound {
             if !opts_in {
                 continue;
             }
-            let same_ns: Vec<&str> = ctx
+            let suggestion = ctx
                 .model
-                .service_accounts_in(&o.namespace)
-                .filter_map(|sa| sa.name)
-                .collect();
-            let suggestion = closest(name, same_ns.iter().copied());
+                .service_account_names_near(&o.namespace)
+                .and_then(|near| near.closest(name));
             let span = pod
                 .service_account
                 .node

@@ -21,7 +21,7 @@ impl Rule for ServiceAccountOtherNamespace {
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
         for o in ctx.workloads() {
             let Some(pod) = &o.pod else { continue };
-            let name = pod.service_account.name.as_str();
+            let name = pod.service_account.name;
             // `default` exists in every namespace.
             if name == "default"
                 || is_placeholder(name)

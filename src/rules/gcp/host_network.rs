@@ -27,7 +27,7 @@ impl Rule for HostNetwork {
             };
             let Some(sa) = ctx
                 .model
-                .service_account(&o.namespace, &pod.service_account.name)
+                .service_account(&o.namespace, pod.service_account.name)
             else {
                 continue;
             };

@@ -102,8 +102,8 @@ impl Rule for AadPodIdentity {
             }
             for (key, value, who) in places {
                 let selector = value.text().unwrap_or("");
-                let sa = o.pod.as_ref().map(|p| p.service_account.name.clone());
-                let ns_sa = sa.as_deref().map(|n| (o.namespace.as_str(), n));
+                let sa = o.pod.as_ref().map(|p| p.service_account.name);
+                let ns_sa = sa.map(|n| (o.namespace.as_str(), n));
                 let identity = *bound.entry(selector).or_insert_with(|| {
                     idx.bindings_by_selector
                         .get(selector)
@@ -122,9 +122,9 @@ impl Rule for AadPodIdentity {
                     Some(id) => identity_help(&id, ns_sa),
                     None => format!(
                         "annotate ServiceAccount `{}` with `azure.workload.identity/client-id: <client ID of the identity bound to selector {selector}>`, replace this label with `azure.workload.identity/use: \"true\"`, and add a federated identity credential (issuer: the cluster's OIDC issuer URL, subject `system:serviceaccount:{}:{}`, audience `api://AzureADTokenExchange`)",
-                        sa.as_deref().unwrap_or("default"),
+                        sa.unwrap_or("default"),
                         o.namespace,
-                        sa.as_deref().unwrap_or("default")
+                        sa.unwrap_or("default")
                     ),
                 };
                 out.push(
@@ -217,7 +217,7 @@ impl<'m, 'a> Index<'m, 'a> {
             if let Some(sel) = pod.label(POD_LABEL).and_then(Node::text) {
                 idx.service_account_by_selector
                     .entry(sel)
-                    .or_insert((w.namespace.as_str(), pod.service_account.name.as_str()));
+                    .or_insert((w.namespace.as_str(), pod.service_account.name));
             }
         }
         idx
