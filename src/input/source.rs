@@ -21,24 +21,32 @@ pub struct SourceFile {
     pub text: String,
     /// Byte length of a leading UTF-8 BOM (0 or 3); parsing starts after it.
     pub bom_len: usize,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, built when a position is first asked for: most files
+    /// of a large tree get no finding, and the index was 8 bytes per line of every input.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
         let bom_len = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        // memchr: this runs over every input byte, and `match_indices` is several times slower;
-        // counting first sizes the index exactly (it is kept for every file until the end).
-        let newlines = || memchr::memchr_iter(b'\n', text.as_bytes());
-        let mut line_starts = Vec::with_capacity(newlines().count() + 1);
-        line_starts.push(0);
-        line_starts.extend(newlines().map(|i| i + 1));
         Self {
             path: path.into(),
             text,
             bom_len,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            // memchr: `match_indices` is several times slower; counting first sizes the index
+            // exactly (it is kept until the end of the run).
+            let newlines = || memchr::memchr_iter(b'\n', self.text.as_bytes());
+            let mut starts = Vec::with_capacity(newlines().count() + 1);
+            starts.push(0);
+            starts.extend(newlines().map(|i| i + 1));
+            starts
+        })
     }
 
     /// The text the YAML parser sees (without the BOM). Offsets into it are shifted by `bom_len`.
@@ -48,25 +56,25 @@ impl SourceFile {
 
     /// 0-based line index containing `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
     }
 
     pub fn line_start(&self, line_index: usize) -> usize {
-        self.line_starts[line_index]
+        self.line_starts()[line_index]
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte range of a 0-based line, without its line terminator (`\n` or `\r\n`).
     pub fn line_range(&self, line_index: usize) -> Range<usize> {
-        let start = self.line_starts[line_index];
-        let mut end = self
-            .line_starts
+        let starts = self.line_starts();
+        let start = starts[line_index];
+        let mut end = starts
             .get(line_index + 1)
             .map_or(self.text.len(), |next| next - 1);
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
@@ -80,7 +88,7 @@ impl SourceFile {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
         // The BOM is not a column a user can see.
-        let start = self.line_starts[line].max(if line == 0 { self.bom_len } else { 0 });
+        let start = self.line_starts()[line].max(if line == 0 { self.bom_len } else { 0 });
         let column = self.text[start.min(offset)..offset].chars().count() + 1;
         Position {
             line: line + 1,
