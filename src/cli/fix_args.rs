@@ -99,9 +99,15 @@ pub fn run(
             plan.files.len()
         );
     }
-    // Report what remains: re-load the fixed texts (only those actually written).
+    // Report what remains: re-load the fixed texts (only those actually written). By path,
+    // the first fixed file of each (a scan per input was quadratic in big trees).
+    let mut fixed_by_path: std::collections::HashMap<&str, &fix::FixedFile> =
+        std::collections::HashMap::new();
+    for f in &plan.files {
+        fixed_by_path.entry(f.path.as_str()).or_insert(f);
+    }
     for loaded in inputs.files.iter_mut() {
-        let Some(f) = plan.files.iter().find(|f| f.path == loaded.source.path) else {
+        let Some(&f) = fixed_by_path.get(loaded.source.path.as_str()) else {
             continue;
         };
         if !not_written.contains(&f.path.as_str())

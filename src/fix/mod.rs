@@ -138,14 +138,39 @@ fn select(
     (per_file, taken, skipped)
 }
 
-fn load_all(paths: &[String], texts: &[String]) -> Inputs {
-    let mut inputs = Inputs::default();
-    for (p, t) in paths.iter().zip(texts) {
-        if let Some(f) = load_text(p, t) {
-            inputs.files.push(f);
+/// Loads `texts` on all cores, in order. The files of `previous` whose index is not in
+/// `changed` are taken over as they are instead of parsed again: a round edits few files.
+fn load_all(
+    paths: &[String],
+    texts: &[String],
+    previous: Option<(&mut Inputs, &HashSet<usize>)>,
+) -> Inputs {
+    use rayon::prelude::*;
+    let mut slots: Vec<Option<LoadedFile>> = (0..paths.len()).map(|_| None).collect();
+    if let Some((previous, changed)) = previous {
+        let index: HashMap<&str, usize> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        for f in std::mem::take(&mut previous.files) {
+            if let Some(&i) = index.get(f.source.path.as_str())
+                && !changed.contains(&i)
+            {
+                slots[i] = Some(f);
+            }
         }
     }
-    inputs
+    let files: Vec<Option<LoadedFile>> = paths
+        .par_iter()
+        .zip(texts)
+        .zip(slots)
+        .map(|((p, t), kept)| kept.or_else(|| load_text(p, t)))
+        .collect();
+    Inputs {
+        files: files.into_iter().flatten().collect(),
+        ..Inputs::default()
+    }
 }
 
 /// Syntax problems of a loaded file (YAML errors, duplicate keys, Terraform syntax errors).
@@ -181,6 +206,13 @@ const MAX_ROUNDS: usize = 10;
 
 /// Computes the fixed texts of `inputs` without writing anything.
 pub fn plan(inputs: &Inputs, options: &Options, level: Level) -> Plan {
+    plan_with(inputs, level, &|i: &Inputs| {
+        engine::lint(i, options).findings
+    })
+}
+
+/// `plan` with the lint step given (tests drive the rounds' refusals with it).
+fn plan_with(inputs: &Inputs, level: Level, lint: &dyn Fn(&Inputs) -> Vec<Finding>) -> Plan {
     let paths: Vec<String> = inputs.files.iter().map(|f| f.source.path.clone()).collect();
     let originals: Vec<String> = inputs.files.iter().map(|f| f.source.text.clone()).collect();
     let mut texts = originals.clone();
@@ -188,15 +220,17 @@ pub fn plan(inputs: &Inputs, options: &Options, level: Level) -> Plan {
     let mut conflicted: HashSet<Key> = HashSet::new();
     let mut initial: Option<HashSet<Key>> = None;
     let mut rounds = 0;
+    // `load_all` keeps every file that loaded before (a fixed text never becomes empty).
+    let index: HashMap<&str, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    // The inputs of `texts` and their findings: a round that is kept starts the next one from
+    // what it checked its result with, instead of loading and linting the same texts again.
+    let mut current = load_all(&paths, &texts, None);
+    let mut findings = lint(&current);
     let final_keys = loop {
-        let current = load_all(&paths, &texts);
-        // `load_all` keeps every file that loaded before (a fixed text never becomes empty).
-        let index: HashMap<&str, usize> = paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.as_str(), i))
-            .collect();
-        let findings = engine::lint(&current, options).findings;
         let keys: HashSet<Key> = findings.iter().map(|f| key(f, &current.files)).collect();
         initial.get_or_insert_with(|| keys.clone());
         rounds += 1;
@@ -227,18 +261,28 @@ pub fn plan(inputs: &Inputs, options: &Options, level: Level) -> Plan {
         }
         let mut next = texts.clone();
         let mut bad_files: HashMap<usize, &'static str> = HashMap::new();
-        for (&file, edits) in &per_file {
-            let refs: Vec<&Edit> = edits.iter().collect();
-            match edit::apply(&texts[file], &refs) {
-                Some(t) if parses_as_well(&paths[file], &texts[file], &t) => next[file] = t,
-                Some(_) => {
-                    bad_files.insert(file, "the result would not parse as before");
-                }
-                None => {
-                    bad_files.insert(
-                        file,
-                        "its edit is outside the file (a bug; please report it)",
-                    );
+        // Each edited file is applied and re-parsed on its own: on all cores.
+        let applied: Vec<(usize, Result<String, &'static str>)> = {
+            use rayon::prelude::*;
+            let per_file: Vec<(&usize, &Vec<Edit>)> = per_file.iter().collect();
+            per_file
+                .into_par_iter()
+                .map(|(&file, edits)| {
+                    let refs: Vec<&Edit> = edits.iter().collect();
+                    let result = match edit::apply(&texts[file], &refs) {
+                        Some(t) if parses_as_well(&paths[file], &texts[file], &t) => Ok(t),
+                        Some(_) => Err("the result would not parse as before"),
+                        None => Err("its edit is outside the file (a bug; please report it)"),
+                    };
+                    (file, result)
+                })
+                .collect()
+        };
+        for (file, result) in applied {
+            match result {
+                Ok(t) => next[file] = t,
+                Err(why) => {
+                    bad_files.insert(file, why);
                 }
             }
         }
@@ -269,9 +313,10 @@ pub fn plan(inputs: &Inputs, options: &Options, level: Level) -> Plan {
             }
             round_failed = true;
         } else {
-            let after = load_all(&paths, &next);
-            let remaining: HashSet<Key> = engine::lint(&after, options)
-                .findings
+            let changed: HashSet<usize> = per_file.keys().copied().collect();
+            let mut after = load_all(&paths, &next, Some((&mut current, &changed)));
+            let after_findings = lint(&after);
+            let remaining: HashSet<Key> = after_findings
                 .iter()
                 .map(|f| key(f, &after.files))
                 .collect();
@@ -284,7 +329,16 @@ pub fn plan(inputs: &Inputs, options: &Options, level: Level) -> Plan {
                     round_failed = true;
                 }
             }
+            if round_failed {
+                // Back to `texts`: the unchanged files were moved into `after`.
+                current = load_all(&paths, &texts, Some((&mut after, &changed)));
+            } else {
+                current = after;
+                findings = after_findings;
+            }
         }
+        // A failed round keeps `texts`, and with it `current` and `findings` (linting is
+        // deterministic); the next round leaves the failed fixes out.
         if !round_failed {
             texts = next;
         }
@@ -356,6 +410,9 @@ mod tests {
 
 #[cfg(test)]
 mod yaml_tests;
+
+#[cfg(test)]
+mod plan_tests;
 
 #[cfg(test)]
 mod refusal_tests {
