@@ -254,3 +254,26 @@ fn fingerprints_survive_unrelated_edits() {
     assert_eq!(twice.len(), 2);
     assert_eq!(twice.iter().collect::<HashSet<_>>().len(), 2, "{twice:?}");
 }
+
+/// The log is written in parts (256 results each, rendered on all cores): across part
+/// boundaries it must stay exactly serde_json's pretty print of itself, and the fingerprints'
+/// occurrence numbers must count up in finding order.
+#[test]
+fn streamed_log_is_one_pretty_document_with_ordered_occurrences() {
+    let doc = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\n  annotations:\n    azure.workload.identity/client-id: not-a-guid\n";
+    // 700 identical ServiceAccounts: one fingerprint, 700 occurrences, three parts.
+    let stream = vec![doc; 700].join("---\n");
+    let out = lint(&["-o", "sarif", "--select", "AZ003", "-"], Some(&stream));
+    let log: Value = serde_json::from_str(&out).expect("one JSON document");
+    assert_eq!(serde_json::to_string_pretty(&log).unwrap() + "\n", out);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 700);
+    let hashes: Vec<&str> = results
+        .iter()
+        .map(|r| text(&r["partialFingerprints"]["primaryLocationLineHash"], "hash"))
+        .collect();
+    let key = hashes[0].split(':').next().unwrap();
+    for (i, h) in hashes.iter().enumerate() {
+        assert_eq!(*h, format!("{key}:{}", i + 1));
+    }
+}

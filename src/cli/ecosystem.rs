@@ -409,20 +409,24 @@ impl Prepared {
 /// Writes every requested output. Notes about skipped files and input errors go to stderr
 /// unless a machine format holds stdout (they are inside the JSON and SARIF documents).
 /// The JSON report, streamed: a large report is never held whole.
-fn write_json(report: &Report<'_>, file: Option<&std::path::Path>) -> anyhow::Result<()> {
+/// Writes a report that is streamed (JSON, SARIF) to stdout or to its file.
+fn write_streamed(
+    file: Option<&std::path::Path>,
+    write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     match file {
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = report::json::write(report, &mut out).and_then(|()| out.flush());
+            let _ = write(&mut out).and_then(|()| out.flush());
         }
         Some(path) => {
-            let write = || -> std::io::Result<()> {
+            let to_file = || -> std::io::Result<()> {
                 let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-                report::json::write(report, &mut file)?;
+                write(&mut file)?;
                 file.flush()
             };
-            write().with_context(|| format!("writing {}", path.display()))?
+            to_file().with_context(|| format!("writing {}", path.display()))?
         }
     }
     Ok(())
@@ -464,10 +468,16 @@ pub fn write_outputs(
                 o.file.is_none() && color.enabled(),
             )],
             Format::Json => {
-                write_json(report, o.file.as_deref())?;
+                write_streamed(o.file.as_deref(), &|out| report::json::write(report, out))?;
                 continue;
             }
-            Format::Sarif => vec![report::sarif::render(report, &prep.policy.custom_rules)],
+            Format::Sarif => {
+                let custom = &prep.policy.custom_rules;
+                write_streamed(o.file.as_deref(), &|out| {
+                    report::sarif::write(report, custom, out)
+                })?;
+                continue;
+            }
             Format::Github => vec![report::github::render(report)],
             Format::Junit => vec![report::junit::render_only(
                 report,

@@ -107,10 +107,10 @@ pub fn render(report: &Report<'_>) -> String {
 
 /// Findings rendered per task: enough that the writes are few, few enough that both cores
 /// share the work.
-const FINDINGS_PER_PART: usize = 256;
+pub(super) const FINDINGS_PER_PART: usize = 256;
 /// Parts rendered (in parallel) before they are written: the report is never held whole
 /// (75 MB for 200k objects), only this many parts of it.
-const PARTS_PER_WAVE: usize = 16;
+pub(super) const PARTS_PER_WAVE: usize = 16;
 
 /// Writes the document: the frame, and the findings rendered on all cores a wave at a time,
 /// each written straight at its depth in the `findings` array where the empty array is. The
@@ -177,13 +177,13 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
 
 /// serde_json's pretty format (two spaces a level) for a value that starts `level` levels
 /// deep in the document, so it needs no re-indenting afterwards.
-struct Nested {
+pub(super) struct Nested {
     level: usize,
     has_value: bool,
 }
 
 impl Nested {
-    fn at(level: usize) -> Self {
+    pub(super) fn at(level: usize) -> Self {
         Self {
             level,
             has_value: false,

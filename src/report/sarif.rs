@@ -171,6 +171,26 @@ fn fingerprint_key(report: &Report<'_>, f: &Finding) -> String {
 }
 
 pub fn render(report: &Report<'_>, custom: &[CustomRule]) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(report, custom, &mut out);
+    // serde_json and the frame write UTF-8 only.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the log: the frame, then the results rendered on all cores a wave at a time and
+/// written at their depth where the empty `results` array is (as the JSON report does). The
+/// bytes are those of one `to_string_pretty` over the whole log, which at 200k objects held
+/// 2 GB of `Value` trees.
+pub fn write(
+    report: &Report<'_>,
+    custom: &[CustomRule],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    use serde::Serialize as _;
+
+    use super::json::{FINDINGS_PER_PART, Nested, PARTS_PER_WAVE};
     let cwd = std::env::current_dir().ok();
     let mut metas: Vec<(&RuleMeta, Option<String>)> =
         catalog().iter().map(|m| (m, Some(help_uri(m)))).collect();
@@ -182,19 +202,33 @@ pub fn render(report: &Report<'_>, custom: &[CustomRule]) -> String {
         .collect();
     let rules: Vec<Value> = metas.iter().map(|(m, u)| rule(m, u.clone())).collect();
 
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut results = Vec::new();
-    for f in report.findings {
+    // Fingerprints, then which occurrence of its fingerprint in its file each result is: in
+    // finding order, before the results are rendered out of order.
+    let keys: Vec<String> = report
+        .findings
+        .par_iter()
+        .map(|f| fingerprint_key(report, f))
+        .collect();
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    let occurrences: Vec<usize> = report
+        .findings
+        .iter()
+        .zip(&keys)
+        .map(|(f, key)| {
+            let n = seen
+                .entry((report.files[f.file.0].source.path.as_str(), key.as_str()))
+                .or_insert(0);
+            *n += 1;
+            *n
+        })
+        .collect();
+    let result_of = |f: &Finding, key: &str, n: usize| -> Value {
         let src = &report.files[f.file.0].source;
         let (uri, relative) = uri_of(&src.path, cwd.as_deref());
         let mut artifact = json!({"uri": uri});
         if relative {
             artifact["uriBaseId"] = json!("%SRCROOT%");
         }
-        let key = fingerprint_key(report, f);
-        let path_key = format!("{}:{key}", src.path);
-        let n = seen.entry(path_key).or_insert(0);
-        *n += 1;
         let related: Vec<Value> = f
             .related
             .iter()
@@ -236,8 +270,8 @@ pub fn render(report: &Report<'_>, custom: &[CustomRule]) -> String {
         if !related.is_empty() {
             result["relatedLocations"] = json!(related);
         }
-        results.push(result);
-    }
+        result
+    };
 
     let notifications: Vec<Value> = report
         .errors
@@ -260,7 +294,7 @@ pub fn render(report: &Report<'_>, custom: &[CustomRule]) -> String {
             "rules": rules,
         }},
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": [],
     });
     if let Some(cwd) = &cwd {
         let base = format!(
@@ -276,9 +310,39 @@ pub fn render(report: &Report<'_>, custom: &[CustomRule]) -> String {
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
+    let frame = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
+    // The only `results` key of the log: a run's (rules have none).
+    let (head, tail) = match frame.split_once("\n      \"results\": []") {
+        Some(parts) if !report.findings.is_empty() => parts,
+        _ => return out.write_all(format!("{frame}\n").as_bytes()),
+    };
+    out.write_all(format!("{head}\n      \"results\": [\n").as_bytes())?;
+    let render_part = |(chunk, fs): (usize, &[Finding])| {
+        let mut buf = Vec::with_capacity(fs.len() * 1500);
+        for (i, f) in fs.iter().enumerate() {
+            let at = chunk * FINDINGS_PER_PART + i;
+            if at > 0 {
+                buf.extend_from_slice(b",\n");
+            }
+            buf.extend_from_slice(b"        ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(4));
+            // Writing a `Value` into a Vec cannot fail.
+            let _ = result_of(f, &keys[at], occurrences[at]).serialize(&mut ser);
+        }
+        buf
+    };
+    let chunks: Vec<(usize, &[Finding])> = report
+        .findings
+        .chunks(FINDINGS_PER_PART)
+        .enumerate()
+        .collect();
+    for wave in chunks.chunks(PARTS_PER_WAVE) {
+        let parts: Vec<Vec<u8>> = wave.par_iter().copied().map(render_part).collect();
+        for part in parts {
+            out.write_all(&part)?;
+        }
+    }
+    out.write_all(format!("\n      ]{tail}\n").as_bytes())
 }
 
 #[cfg(test)]
