@@ -479,10 +479,7 @@ pub fn write_outputs(
                 continue;
             }
             Format::Github => vec![report::github::render(report)],
-            Format::Junit => vec![report::junit::render_only(
-                report,
-                prep.policy.report_only.as_ref(),
-            )],
+            Format::Junit => report::junit::render_parts(report, prep.policy.report_only.as_ref()),
         };
         match &o.file {
             None => {
