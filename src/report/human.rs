@@ -116,9 +116,10 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             }
         }
     }
+    use rayon::prelude::*;
     let shown: Vec<Cow<'_, str>> = report
         .files
-        .iter()
+        .par_iter()
         .zip(used)
         .map(|(f, used)| {
             if used {
@@ -130,30 +131,38 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         .collect();
     let files = SourceFiles(report.files, shown);
     let config = Config::default();
-    let mut out: Vec<u8> = Vec::new();
-    for f in report.findings {
-        let d = diagnostic(report, f);
-        let result = if color {
-            let mut buffer = term::termcolor::Buffer::ansi();
-            let r = term::emit_to_write_style(&mut buffer, &config, &files, &d);
-            out.extend_from_slice(buffer.as_slice());
-            r
-        } else {
-            term::emit_to_io_write(&mut out, &config, &files, &d)
-        };
-        if let Err(e) = result {
-            out.extend_from_slice(
-                format!(
-                    "{}[{}]: {} ({e})\n",
-                    f.severity.as_str(),
-                    f.rule.id,
-                    f.message
-                )
-                .as_bytes(),
-            );
+    // Diagnostics are rendered in runs of findings on all cores, then joined in order.
+    let emit_run = |run: &[Finding]| {
+        let mut out: Vec<u8> = Vec::new();
+        for f in run {
+            let d = diagnostic(report, f);
+            let result = if color {
+                let mut buffer = term::termcolor::Buffer::ansi();
+                let r = term::emit_to_write_style(&mut buffer, &config, &files, &d);
+                out.extend_from_slice(buffer.as_slice());
+                r
+            } else {
+                term::emit_to_io_write(&mut out, &config, &files, &d)
+            };
+            if let Err(e) = result {
+                out.extend_from_slice(
+                    format!(
+                        "{}[{}]: {} ({e})\n",
+                        f.severity.as_str(),
+                        f.rule.id,
+                        f.message
+                    )
+                    .as_bytes(),
+                );
+            }
         }
+        out
+    };
+    let runs: Vec<Vec<u8>> = report.findings.par_chunks(256).map(emit_run).collect();
+    let mut text = String::with_capacity(runs.iter().map(Vec::len).sum::<usize>() + 200);
+    for run in &runs {
+        text.push_str(&String::from_utf8_lossy(run));
     }
-    let mut text = String::from_utf8_lossy(&out).into_owned();
     text.push_str(&summary_line(report));
     text
 }
