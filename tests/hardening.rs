@@ -333,3 +333,46 @@ fn a_20_mb_file_is_linted() {
     assert!(found.contains(&"big.yaml".to_string()), "{found:?}");
     assert!(found.contains(&"other.yaml".to_string()), "{found:?}");
 }
+
+/// A minified JSON list is one long line: each finding shows a window of it, not the line
+/// (2,000 findings on a 300 KB line printed 900 MB). The window keeps UTF-8 intact and the
+/// header keeps the real line and column.
+#[test]
+fn findings_on_a_long_line_show_a_window_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let item = |i: usize| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"ServiceAccount","metadata":{{"name":"a{i}","namespace":"ns","annotations":{{"note":"{}","azure.workload.identity/client-id":"not-a-guid"}}}}}}"#,
+            "é".repeat(100)
+        )
+    };
+    let items: Vec<String> = (0..2000).map(item).collect();
+    let text = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#,
+        items.join(",")
+    );
+    fs::write(dir.path().join("list.json"), &text).unwrap();
+    let (code, stdout, stderr) = lint_human(dir.path(), &["--color", "never", "list.json"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stdout.matches("error[AZ003]").count(), 2000);
+    assert!(
+        stdout.len() < 2000 * 1500,
+        "{} bytes of output for 2000 findings",
+        stdout.len()
+    );
+    // The first finding: its column counts characters of the real line.
+    let at = text.find("not-a-guid").unwrap();
+    let column = text[..at - 1].chars().count() + 1;
+    assert!(
+        stdout.contains(&format!("┌─ list.json:1:{column}\n")),
+        "{}",
+        &stdout[..1500.min(stdout.len())]
+    );
+    // The window starts inside the run of two-byte characters, on a character boundary.
+    assert!(
+        stdout.contains("1 │ …éé"),
+        "{}",
+        &stdout[..1500.min(stdout.len())]
+    );
+    assert!(stdout.contains("é\",\"azure.workload.identity/client-id\":\"not-a-guid\"}"));
+}

@@ -13,6 +13,7 @@ use crate::input::redact;
 use crate::rules::{Finding, Severity};
 
 use super::Report;
+use super::long_lines::{self, WithWindows};
 
 /// Adapter so codespan uses our line table and our column rule (Unicode scalars, BOM not
 /// counted), and shows the text with secret values blanked.
@@ -64,6 +65,26 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     }
 }
 
+impl long_lines::Shown for SourceFiles<'_> {
+    fn shown(&self, file: usize) -> Option<&str> {
+        self.1.get(file).map(|t| &**t)
+    }
+
+    fn line_of(&self, file: usize, offset: usize) -> Option<(usize, Range<usize>)> {
+        let f = &self.0.get(file)?.source;
+        let line = f.line_index(f.clamp(offset));
+        Some((line, f.line_range(line)))
+    }
+
+    fn location_of(&self, file: usize, offset: usize) -> Option<Location> {
+        let p = self.0.get(file)?.source.position(offset);
+        Some(Location {
+            line_number: p.line,
+            column_number: p.column,
+        })
+    }
+}
+
 /// A span codespan can underline: inside the file, on char boundaries, at least one character
 /// wide where the text allows it (syntax errors are zero-width positions), and not ending on
 /// a line break.
@@ -82,21 +103,22 @@ fn display_span(file: &LoadedFile, span: &Range<usize>) -> Range<usize> {
     start..end
 }
 
-fn diagnostic(report: &Report<'_>, f: &Finding) -> Diagnostic<usize> {
+/// The diagnostic of a finding; labels on long lines are placed on windows of them.
+fn diagnostic(
+    report: &Report<'_>,
+    files: &mut WithWindows<'_, SourceFiles<'_>>,
+    f: &Finding,
+) -> Diagnostic<usize> {
     let severity = match f.severity {
         Severity::Error => CsSeverity::Error,
         Severity::Warning => CsSeverity::Warning,
         Severity::Info => CsSeverity::Note,
     };
-    let mut labels = vec![Label::primary(
-        f.file.0,
-        display_span(&report.files[f.file.0], &f.span),
-    )];
+    let (id, span) = files.place(f.file.0, display_span(&report.files[f.file.0], &f.span));
+    let mut labels = vec![Label::primary(id, span)];
     for r in &f.related {
-        labels.push(
-            Label::secondary(r.file.0, display_span(&report.files[r.file.0], &r.span))
-                .with_message(r.message.clone()),
-        );
+        let (id, span) = files.place(r.file.0, display_span(&report.files[r.file.0], &r.span));
+        labels.push(Label::secondary(id, span).with_message(r.message.clone()));
     }
     Diagnostic::new(severity)
         .with_code(f.rule.id.clone())
@@ -135,14 +157,15 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
     let emit_run = |run: &[Finding]| {
         let mut out: Vec<u8> = Vec::new();
         for f in run {
-            let d = diagnostic(report, f);
+            let mut shown = WithWindows::new(&files, report.files.len());
+            let d = diagnostic(report, &mut shown, f);
             let result = if color {
                 let mut buffer = term::termcolor::Buffer::ansi();
-                let r = term::emit_to_write_style(&mut buffer, &config, &files, &d);
+                let r = term::emit_to_write_style(&mut buffer, &config, &shown, &d);
                 out.extend_from_slice(buffer.as_slice());
                 r
             } else {
-                term::emit_to_io_write(&mut out, &config, &files, &d)
+                term::emit_to_io_write(&mut out, &config, &shown, &d)
             };
             if let Err(e) = result {
                 out.extend_from_slice(

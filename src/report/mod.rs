@@ -6,6 +6,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+mod long_lines;
 pub mod sarif;
 
 use serde::Serialize;
