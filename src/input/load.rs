@@ -210,7 +210,8 @@ fn unread_reason(t: std::fs::FileType) -> Option<&'static str> {
 }
 
 enum Read_ {
-    Loaded(LoadedFile),
+    // Boxed: a loaded file is several times the size of the other outcomes.
+    Loaded(Box<LoadedFile>),
     Skipped(Skipped),
     Error(InputError),
 }
@@ -239,7 +240,7 @@ pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
     let mut inputs = Inputs::default();
     for r in results {
         match r {
-            Read_::Loaded(f) => inputs.files.push(f),
+            Read_::Loaded(f) => inputs.files.push(*f),
             Read_::Skipped(s) => inputs.skipped.push(s),
             Read_::Error(e) => inputs.errors.push(e),
         }
@@ -257,7 +258,7 @@ fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
 /// Loads text given directly (used for stdin and tests).
 pub fn load_text(display: &str, text: &str) -> Option<LoadedFile> {
     match classify(display.to_string(), text.as_bytes().to_vec()) {
-        Read_::Loaded(f) => Some(f),
+        Read_::Loaded(f) => Some(*f),
         _ => None,
     }
 }
@@ -290,12 +291,12 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
     let source = SourceFile::new(display, text);
     if super::terraform::is_terraform_path(&source.path) {
         let terraform = Some(super::terraform::parse(&source));
-        return Read_::Loaded(LoadedFile {
+        return Read_::Loaded(Box::new(LoadedFile {
             source,
             parsed: Parsed::default(),
             template_at: None,
             terraform,
-        });
+        }));
     }
     let template_at = find_template_action(source.body()).map(|o| o + source.bom_len);
     let parsed = if template_at.is_some() {
@@ -303,12 +304,12 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
     } else {
         parse_guarded(&source)
     };
-    Read_::Loaded(LoadedFile {
+    Read_::Loaded(Box::new(LoadedFile {
         source,
         parsed,
         template_at,
         terraform: None,
-    })
+    }))
 }
 
 /// Parses, turning a panic inside the parser (a bug, never expected) into a syntax problem so

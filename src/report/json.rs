@@ -62,7 +62,11 @@ struct Document<'a> {
     errors: Vec<ErrorOut>,
 }
 
-fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
+fn finding<'a>(
+    report: &Report<'a>,
+    f: &'a Finding,
+    ordered: &mut crate::input::cluster::pointer::Ordered,
+) -> FindingOut<'a> {
     let source = &report.files[f.file.0].source;
     let start = source.position(f.span.start);
     let end = source.position(f.span.end);
@@ -77,7 +81,11 @@ fn finding<'a>(report: &Report<'a>, f: &'a Finding) -> FindingOut<'a> {
         column: start.column,
         end_line: end.line,
         end_column: end.column,
-        pointer: crate::input::cluster::pointer::at(&report.files[f.file.0], f.span.start),
+        pointer: crate::input::cluster::pointer::at_with(
+            &report.files[f.file.0],
+            f.span.start,
+            ordered,
+        ),
         object: f.object.as_ref(),
         fix: super::fix_json::fix_out(report.files, f),
         related: f
@@ -149,6 +157,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
     out.write_all(format!("{head}\n  \"findings\": [\n").as_bytes())?;
     let render_part = |(chunk, fs): (usize, &[Finding])| {
         let mut buf = Vec::with_capacity(fs.len() * 1200);
+        let mut ordered = crate::input::cluster::pointer::Ordered::default();
         for (i, f) in fs.iter().enumerate() {
             if chunk > 0 || i > 0 {
                 buf.extend_from_slice(b",\n");
@@ -157,7 +166,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
             // Writing into a Vec fails only on a serializer error, which these types never
             // raise.
-            let _ = finding(report, f).serialize(&mut ser);
+            let _ = finding(report, f, &mut ordered).serialize(&mut ser);
         }
         buf
     };
