@@ -277,3 +277,41 @@ fn streamed_log_is_one_pretty_document_with_ordered_occurrences() {
         assert_eq!(*h, format!("{key}:{}", i + 1));
     }
 }
+
+/// On a long line (minified JSON) a finding's fingerprint covers the text around it: an edit
+/// elsewhere in the line leaves it, an edit of the flagged value changes it.
+#[test]
+fn fingerprints_on_a_long_line_cover_the_text_around_the_finding() {
+    let item = |name: &str, id: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"ServiceAccount","metadata":{{"name":"{name}","namespace":"shop","annotations":{{"azure.workload.identity/client-id":"{id}"}}}}}}"#
+        )
+    };
+    let list = |items: &[String]| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#,
+            items.join(",")
+        )
+    };
+    let hash_of = |input: &str, object: &str| -> String {
+        let doc: Value = serde_json::from_str(&lint(&["-o", "sarif", "-"], Some(input))).unwrap();
+        doc["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| text(&r["message"]["text"], "message").contains(object))
+            .map(|r| r["partialFingerprints"]["primaryLocationLineHash"].to_string())
+            .unwrap_or_else(|| panic!("no result for {object}"))
+    };
+    let filler: Vec<String> = (0..6).map(|i| item(&format!("ok{i}"), "x")).collect();
+    let mut items = filler.clone();
+    items.push(item("api", "not-a-guid"));
+    items.extend(filler.iter().cloned());
+    let before = list(&items);
+    assert!(before.len() > 400, "the line must be long");
+    // Rename an object far from the finding (several hundred bytes away).
+    let far = before.replacen("\"ok0\"", "\"renamed0\"", 1);
+    assert_eq!(hash_of(&far, "shop/api"), hash_of(&before, "shop/api"));
+    let changed = before.replace("not-a-guid", "still-not-a-guid");
+    assert_ne!(hash_of(&changed, "shop/api"), hash_of(&before, "shop/api"));
+}
