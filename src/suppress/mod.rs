@@ -3,6 +3,7 @@
 //! suppressions themselves (WID001 no reason, WID002 suppresses nothing), and `--index-root`'s
 //! "report only these files".
 
+mod index;
 pub mod parse;
 pub mod rules;
 
@@ -244,22 +245,17 @@ fn apply(
     enabled: &dyn Fn(&RuleMeta) -> bool,
 ) -> (Vec<Finding>, Vec<bool>) {
     let mut exemption_used = vec![false; policy.exemptions.len()];
-    // A suppression covers findings of its own file only: each finding is checked against
-    // those (in the same order as before) rather than against every suppression.
-    let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); model.files.len()];
-    for (i, s) in suppressions.iter().enumerate() {
-        if let Some(ids) = by_file.get_mut(s.file.0) {
-            ids.push(i);
-        }
-    }
-    let of_file = |file: FileId| by_file.get(file.0).map_or(&[][..], Vec::as_slice);
+    // A finding is checked only against the suppressions of its file that can cover it.
+    let candidates = index::Candidates::new(model.files.len(), &suppressions);
+    let mut near = Vec::new();
     // Filtered in place: a second vector of every finding is tens of MB of fresh memory on
     // a big run, for what is usually nothing to suppress.
     let mut kept = findings;
     if !(policy.disallow_suppressions || suppressions.is_empty() && policy.exemptions.is_empty()) {
         kept.retain(|f| {
             let mut suppressed = false;
-            for &i in of_file(f.file) {
+            candidates.of(model, f, &mut near);
+            for &i in &near {
                 let s = &mut suppressions[i];
                 if covers(model, s, f) {
                     s.used = true;
@@ -276,7 +272,8 @@ fn apply(
         });
     }
     for f in shadow {
-        for &i in of_file(f.file) {
+        candidates.of(model, f, &mut near);
+        for &i in &near {
             let s = &mut suppressions[i];
             if covers(model, s, f) {
                 s.used = true;
