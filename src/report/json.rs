@@ -115,16 +115,15 @@ pub fn render(report: &Report<'_>) -> String {
 
 /// Findings rendered per task: enough that the writes are few, few enough that both cores
 /// share the work.
-pub(super) const FINDINGS_PER_PART: usize = 256;
+const FINDINGS_PER_PART: usize = 256;
 /// Parts rendered (in parallel) before they are written: the report is never held whole
 /// (75 MB for 200k objects), only this many parts of it.
-pub(super) const PARTS_PER_WAVE: usize = 16;
+const PARTS_PER_WAVE: usize = 16;
 
 /// Writes the document: the frame, and the findings rendered on all cores a wave at a time,
 /// each written straight at its depth in the `findings` array where the empty array is. The
 /// bytes are those of one `to_string_pretty` over the whole document.
 pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    use rayon::prelude::*;
     let doc = Document {
         version: 1,
         tool: Tool {
@@ -150,39 +149,67 @@ pub fn write(report: &Report<'_>, out: &mut dyn std::io::Write) -> std::io::Resu
             .collect(),
     };
     let frame = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    let (head, tail) = match frame.split_once("\n  \"findings\": []") {
-        Some(parts) if !report.findings.is_empty() => parts,
+    write_array(
+        out,
+        &frame,
+        "findings",
+        1,
+        report.findings,
+        |_, f, ordered: &mut crate::input::cluster::pointer::Ordered, ser| {
+            finding(report, f, ordered).serialize(ser)
+        },
+    )
+}
+
+/// Writes `frame` (a pretty-printed document whose array `key`, `depth` levels deep, is
+/// empty) with `items` rendered into that array on all cores, a wave of parts at a time, each
+/// written straight at its depth. The bytes are those of one `to_string_pretty` over the whole
+/// document. `render` serialises an item, given its index and a state kept across one
+/// part's items.
+pub(super) fn write_array<T: Sync, P: Default>(
+    out: &mut dyn std::io::Write,
+    frame: &str,
+    key: &str,
+    depth: usize,
+    items: &[T],
+    render: impl Fn(usize, &T, &mut P, &mut ItemSerializer<'_>) -> serde_json::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let indent = "  ".repeat(depth);
+    let (head, tail) = match frame.split_once(&format!("\n{indent}\"{key}\": []")) {
+        Some(parts) if !items.is_empty() => parts,
         _ => return out.write_all(format!("{frame}\n").as_bytes()),
     };
-    out.write_all(format!("{head}\n  \"findings\": [\n").as_bytes())?;
-    let render_part = |(chunk, fs): (usize, &[Finding])| {
-        let mut buf = Vec::with_capacity(fs.len() * 1200);
-        let mut ordered = crate::input::cluster::pointer::Ordered::default();
-        for (i, f) in fs.iter().enumerate() {
-            if chunk > 0 || i > 0 {
+    out.write_all(format!("{head}\n{indent}\"{key}\": [\n").as_bytes())?;
+    let item_indent = "  ".repeat(depth + 1);
+    let render_part = |(chunk, part): (usize, &[T])| {
+        let mut buf = Vec::with_capacity(part.len() * 1200);
+        let mut state = P::default();
+        for (i, item) in part.iter().enumerate() {
+            let at = chunk * FINDINGS_PER_PART + i;
+            if at > 0 {
                 buf.extend_from_slice(b",\n");
             }
-            buf.extend_from_slice(b"    ");
-            let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(2));
+            buf.extend_from_slice(item_indent.as_bytes());
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(depth + 1));
             // Writing into a Vec fails only on a serializer error, which these types never
             // raise.
-            let _ = finding(report, f, &mut ordered).serialize(&mut ser);
+            let _ = render(at, item, &mut state, &mut ser);
         }
         buf
     };
-    let chunks: Vec<(usize, &[Finding])> = report
-        .findings
-        .chunks(FINDINGS_PER_PART)
-        .enumerate()
-        .collect();
+    let chunks: Vec<(usize, &[T])> = items.chunks(FINDINGS_PER_PART).enumerate().collect();
     for wave in chunks.chunks(PARTS_PER_WAVE) {
         let parts: Vec<Vec<u8>> = wave.par_iter().copied().map(render_part).collect();
         for part in parts {
             out.write_all(&part)?;
         }
     }
-    out.write_all(format!("\n  ]{tail}\n").as_bytes())
+    out.write_all(format!("\n{indent}]{tail}\n").as_bytes())
 }
+
+/// Serialises one item of a streamed array at its depth.
+pub(super) type ItemSerializer<'b> = serde_json::Serializer<&'b mut Vec<u8>, Nested>;
 
 /// serde_json's pretty format (two spaces a level) for a value that starts `level` levels
 /// deep in the document, so it needs no re-indenting afterwards.
@@ -192,7 +219,7 @@ pub(super) struct Nested {
 }
 
 impl Nested {
-    pub(super) fn at(level: usize) -> Self {
+    fn at(level: usize) -> Self {
         Self {
             level,
             has_value: false,

@@ -201,9 +201,6 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    use serde::Serialize as _;
-
-    use super::json::{FINDINGS_PER_PART, Nested, PARTS_PER_WAVE};
     let cwd = std::env::current_dir().ok();
     let mut metas: Vec<(&RuleMeta, Option<String>)> =
         catalog().iter().map(|m| (m, Some(help_uri(m)))).collect();
@@ -325,37 +322,17 @@ pub fn write(
     });
     let frame = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
     // The only `results` key of the log: a run's (rules have none).
-    let (head, tail) = match frame.split_once("\n      \"results\": []") {
-        Some(parts) if !report.findings.is_empty() => parts,
-        _ => return out.write_all(format!("{frame}\n").as_bytes()),
-    };
-    out.write_all(format!("{head}\n      \"results\": [\n").as_bytes())?;
-    let render_part = |(chunk, fs): (usize, &[Finding])| {
-        let mut buf = Vec::with_capacity(fs.len() * 1500);
-        for (i, f) in fs.iter().enumerate() {
-            let at = chunk * FINDINGS_PER_PART + i;
-            if at > 0 {
-                buf.extend_from_slice(b",\n");
-            }
-            buf.extend_from_slice(b"        ");
-            let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::at(4));
-            // Writing a `Value` into a Vec cannot fail.
-            let _ = result_of(f, &keys[at], occurrences[at]).serialize(&mut ser);
-        }
-        buf
-    };
-    let chunks: Vec<(usize, &[Finding])> = report
-        .findings
-        .chunks(FINDINGS_PER_PART)
-        .enumerate()
-        .collect();
-    for wave in chunks.chunks(PARTS_PER_WAVE) {
-        let parts: Vec<Vec<u8>> = wave.par_iter().copied().map(render_part).collect();
-        for part in parts {
-            out.write_all(&part)?;
-        }
-    }
-    out.write_all(format!("\n      ]{tail}\n").as_bytes())
+    super::json::write_array(
+        out,
+        &frame,
+        "results",
+        3,
+        report.findings,
+        |at, f, _: &mut (), ser| {
+            use serde::Serialize as _;
+            result_of(f, &keys[at], occurrences[at]).serialize(ser)
+        },
+    )
 }
 
 #[cfg(test)]
