@@ -142,9 +142,19 @@ pub struct SchemaError {
 /// key (`additionalProperties: false`) the error points at the key and suggests the closest
 /// allowed one from the schema (`schema` is the uncompiled schema, used only for that hint).
 pub fn validate(validator: &jsonschema::Validator, schema: &Json, root: &Node) -> Vec<SchemaError> {
-    let instance = to_json(root);
+    validate_instance(validator, schema, root, &to_json(root))
+}
+
+/// `validate` of a node already converted with `to_json`: several schemas checking one object
+/// convert it once (each conversion is a copy of the whole object).
+pub fn validate_instance(
+    validator: &jsonschema::Validator,
+    schema: &Json,
+    root: &Node,
+    instance: &Json,
+) -> Vec<SchemaError> {
     let mut out = Vec::new();
-    for err in validator.iter_errors(&instance) {
+    for err in validator.iter_errors(instance) {
         let pointer = err.instance_path().as_str().to_string();
         match err.kind() {
             jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {

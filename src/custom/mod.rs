@@ -323,8 +323,14 @@ pub fn run(
             if applicable.is_empty() {
                 return out;
             }
+            let instance = crate::schema::to_json(o.node);
             for rule in applicable {
-                let errors = crate::schema::validate(&rule.validator, &rule.schema, o.node);
+                let errors = crate::schema::validate_instance(
+                    &rule.validator,
+                    &rule.schema,
+                    o.node,
+                    &instance,
+                );
                 for e in errors {
                     out.push(Finding {
                         rule: rule.meta,
