@@ -252,6 +252,11 @@ fn config_select_ignore_namespace_exclude_and_exemptions() {
         lint("exemptions:\n  - namespace: sh*\n    kind: ServiceAccount\n    rules: [AZ003]\n    reason: pipeline fills it\n")
             .is_empty()
     );
+    // A path glob, relative to the config's directory: only the vendored copy is exempt.
+    assert_eq!(
+        lint("exemptions:\n  - path: vendor/**\n    rules: [AZ003]\n    reason: upstream chart\n"),
+        ["AZ003"]
+    );
     // An exemption for another namespace matches nothing: a warning, and findings stay.
     write(
         root.path(),

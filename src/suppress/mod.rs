@@ -54,7 +54,9 @@ impl Exemption {
             .map_err(|e| format!("bad glob `{pattern}`: {e}"))
     }
 
-    fn covers(&self, model: &Model<'_>, f: &Finding) -> bool {
+    /// `absolute`: a file's canonical path (resolved once per file by the caller: a
+    /// `canonicalize` per finding and exemption was most of the suppress phase).
+    fn covers(&self, absolute: &dyn Fn(FileId) -> std::path::PathBuf, f: &Finding) -> bool {
         let object_ok = |glob: &Option<GlobMatcher>, value: Option<&str>| {
             glob.as_ref()
                 .is_none_or(|g| value.is_some_and(|v| g.is_match(v)))
@@ -64,9 +66,8 @@ impl Exemption {
             && object_ok(&self.kind, o.map(|o| o.kind.as_str()))
             && object_ok(&self.name, o.map(|o| o.name.as_str()))
             && self.path.as_ref().is_none_or(|g| {
-                let p = std::path::Path::new(&model.source(f.file).path);
-                let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-                abs.strip_prefix(&self.base)
+                absolute(f.file)
+                    .strip_prefix(&self.base)
                     .is_ok_and(|rel| g.is_match(rel))
             })
             && self.rules.iter().any(|r| names(r, f.rule))
@@ -247,6 +248,19 @@ fn apply(
     let mut exemption_used = vec![false; policy.exemptions.len()];
     // A finding is checked only against the suppressions of its file that can cover it.
     let candidates = index::Candidates::new(model.files.len(), &suppressions);
+    let canonical: Vec<std::sync::OnceLock<std::path::PathBuf>> = (0..model.files.len())
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
+    let absolute = |file: FileId| -> std::path::PathBuf {
+        let resolve = || {
+            let p = std::path::Path::new(&model.source(file).path);
+            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+        };
+        match canonical.get(file.0) {
+            Some(cell) => cell.get_or_init(resolve).clone(),
+            None => resolve(),
+        }
+    };
     let mut near = Vec::new();
     // Filtered in place: a second vector of every finding is tens of MB of fresh memory on
     // a big run, for what is usually nothing to suppress.
@@ -263,7 +277,7 @@ fn apply(
                 }
             }
             for (i, e) in policy.exemptions.iter().enumerate() {
-                if e.covers(model, f) {
+                if e.covers(&absolute, f) {
                     exemption_used[i] = true;
                     suppressed = true;
                 }
@@ -280,7 +294,7 @@ fn apply(
             }
         }
         for (i, e) in policy.exemptions.iter().enumerate() {
-            if e.covers(model, f) {
+            if e.covers(&absolute, f) {
                 exemption_used[i] = true;
             }
         }
