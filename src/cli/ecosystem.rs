@@ -406,10 +406,7 @@ impl Prepared {
     }
 }
 
-/// Writes every requested output. Notes about skipped files and input errors go to stderr
-/// unless a machine format holds stdout (they are inside the JSON and SARIF documents).
-/// The JSON report, streamed: a large report is never held whole.
-/// Writes a report that is streamed (JSON, SARIF) to stdout or to its file.
+/// Writes a streamed report (JSON, SARIF: never held whole) to stdout or to its file.
 fn write_streamed(
     file: Option<&std::path::Path>,
     write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -432,6 +429,8 @@ fn write_streamed(
     Ok(())
 }
 
+/// Writes every requested output. Notes about skipped files and input errors go to stderr
+/// unless a machine format holds stdout (they are inside the JSON and SARIF documents).
 pub fn write_outputs(
     outputs: &[OutputSpec],
     report: &Report<'_>,

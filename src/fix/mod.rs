@@ -138,21 +138,25 @@ fn select(
     (per_file, taken, skipped)
 }
 
-/// Loads `texts` on all cores, in order. The files of `previous` whose index is not in
-/// `changed` are taken over as they are instead of parsed again: a round edits few files.
-fn load_all(
-    paths: &[String],
-    texts: &[String],
-    previous: Option<(&mut Inputs, &HashSet<usize>)>,
-) -> Inputs {
+/// What `load_all` may take over from an earlier load: its files, except those at the indexes
+/// in `changed`; `index` maps each path to its index.
+struct Previous<'p, 'i> {
+    inputs: &'p mut Inputs,
+    changed: &'p HashSet<usize>,
+    index: &'p HashMap<&'i str, usize>,
+}
+
+/// Loads `texts` on all cores, in order. The files of `previous` not changed since are taken
+/// over as they are instead of parsed again: a round edits few files.
+fn load_all(paths: &[String], texts: &[String], previous: Option<Previous<'_, '_>>) -> Inputs {
     use rayon::prelude::*;
     let mut slots: Vec<Option<LoadedFile>> = (0..paths.len()).map(|_| None).collect();
-    if let Some((previous, changed)) = previous {
-        let index: HashMap<&str, usize> = paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.as_str(), i))
-            .collect();
+    if let Some(Previous {
+        inputs: previous,
+        changed,
+        index,
+    }) = previous
+    {
         for f in std::mem::take(&mut previous.files) {
             if let Some(&i) = index.get(f.source.path.as_str())
                 && !changed.contains(&i)
@@ -314,7 +318,15 @@ fn plan_with(inputs: &Inputs, level: Level, lint: &dyn Fn(&Inputs) -> Vec<Findin
             round_failed = true;
         } else {
             let changed: HashSet<usize> = per_file.keys().copied().collect();
-            let mut after = load_all(&paths, &next, Some((&mut current, &changed)));
+            let mut after = load_all(
+                &paths,
+                &next,
+                Some(Previous {
+                    inputs: &mut current,
+                    changed: &changed,
+                    index: &index,
+                }),
+            );
             let after_findings = lint(&after);
             let remaining: HashSet<Key> = after_findings
                 .iter()
@@ -331,7 +343,15 @@ fn plan_with(inputs: &Inputs, level: Level, lint: &dyn Fn(&Inputs) -> Vec<Findin
             }
             if round_failed {
                 // Back to `texts`: the unchanged files were moved into `after`.
-                current = load_all(&paths, &texts, Some((&mut after, &changed)));
+                current = load_all(
+                    &paths,
+                    &texts,
+                    Some(Previous {
+                        inputs: &mut after,
+                        changed: &changed,
+                        index: &index,
+                    }),
+                );
             } else {
                 current = after;
                 findings = after_findings;

@@ -33,6 +33,12 @@ pub struct SourceFile {
 /// Block size of `SourceFile::char_marks`: a column costs at most two blocks of counting.
 const CHAR_MARK: usize = 4096;
 
+/// Characters in UTF-8 bytes: every byte but continuation bytes starts one, so this is right
+/// even where a block boundary splits a character.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Self {
         let bom_len = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -55,9 +61,7 @@ impl SourceFile {
             let mut count = 0;
             marks.push(0);
             for block in self.text.as_bytes().chunks(CHAR_MARK) {
-                // Continuation bytes are not characters: counting the others counts chars
-                // even when a block boundary splits one.
-                count += block.iter().filter(|&&b| (b as i8) >= -0x40).count();
+                count += chars_in(block);
                 marks.push(count);
             }
             marks
@@ -65,11 +69,7 @@ impl SourceFile {
         let before = |at: usize| {
             let block = at / CHAR_MARK;
             let start = block * CHAR_MARK;
-            marks[block]
-                + self.text.as_bytes()[start..at]
-                    .iter()
-                    .filter(|&&b| (b as i8) >= -0x40)
-                    .count()
+            marks[block] + chars_in(&self.text.as_bytes()[start..at])
         };
         before(to) - before(from)
     }

@@ -123,7 +123,7 @@ pub struct Near<'c> {
 
 #[derive(Debug)]
 struct OneEdit<'c> {
-    least: std::collections::HashMap<Cow<'c, str>, &'c str>,
+    least: foldhash::HashMap<Cow<'c, str>, &'c str>,
     alphabet: Vec<char>,
 }
 
@@ -252,8 +252,8 @@ impl<'c> Near<'c> {
     /// The least candidate (by text) at distance 0 or 1 from `word` (lowercased), if any.
     fn within_one_edit(&self, word: &str) -> Option<&'c str> {
         let index = self.one_edit.get_or_init(|| {
-            let mut least: std::collections::HashMap<Cow<'c, str>, &'c str> =
-                std::collections::HashMap::with_capacity(self.words.len());
+            let mut least: foldhash::HashMap<Cow<'c, str>, &'c str> =
+                foldhash::HashMapExt::with_capacity(self.words.len());
             let mut alphabet = std::collections::BTreeSet::new();
             for (lower, text) in &self.words {
                 alphabet.extend(lower.chars());

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use codespan_reporting::files::{Error as FilesError, Files, Location};
 
-/// Lines up to this many bytes are shown whole.
+/// Lines up to this many bytes are shown whole (and fingerprinted whole in SARIF).
 pub const LONG_LINE: usize = 400;
 /// Bytes of context shown before and after the span, and of the span itself at most.
 const CONTEXT: usize = 80;

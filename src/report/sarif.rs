@@ -156,9 +156,7 @@ fn fnv(parts: &[&str]) -> u64 {
     h
 }
 
-/// Lines longer than this are fingerprinted by a window around the finding, not whole.
-const LONG_LINE: usize = 400;
-/// Bytes of a long line on each side of the finding's start that its fingerprint covers.
+/// Bytes of a long line (`long_lines::LONG_LINE`) on each side of the finding's start that its fingerprint covers.
 const WINDOW: usize = 80;
 
 /// Fingerprint inputs that do not move when lines are added elsewhere: the rule, the object,
@@ -170,7 +168,7 @@ fn fingerprint_key(report: &Report<'_>, f: &Finding) -> String {
     let start = src.clamp(f.span.start);
     let line = src.line_index(start);
     let mut range = src.line_range(line);
-    if range.len() > LONG_LINE {
+    if range.len() > super::long_lines::LONG_LINE {
         range = src.clamp(start.saturating_sub(WINDOW).max(range.start))
             ..src.clamp((start + WINDOW).min(range.end));
     }

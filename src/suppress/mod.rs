@@ -56,7 +56,7 @@ impl Exemption {
 
     /// `absolute`: a file's canonical path (resolved once per file by the caller: a
     /// `canonicalize` per finding and exemption was most of the suppress phase).
-    fn covers(&self, absolute: &dyn Fn(FileId) -> std::path::PathBuf, f: &Finding) -> bool {
+    fn covers<'p>(&self, absolute: &dyn Fn(FileId) -> &'p std::path::Path, f: &Finding) -> bool {
         let object_ok = |glob: &Option<GlobMatcher>, value: Option<&str>| {
             glob.as_ref()
                 .is_none_or(|g| value.is_some_and(|v| g.is_match(v)))
@@ -251,15 +251,12 @@ fn apply(
     let canonical: Vec<std::sync::OnceLock<std::path::PathBuf>> = (0..model.files.len())
         .map(|_| std::sync::OnceLock::new())
         .collect();
-    let absolute = |file: FileId| -> std::path::PathBuf {
-        let resolve = || {
+    // A finding's file is always one of the model's.
+    let absolute = |file: FileId| -> &std::path::Path {
+        canonical[file.0].get_or_init(|| {
             let p = std::path::Path::new(&model.source(file).path);
             std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
-        };
-        match canonical.get(file.0) {
-            Some(cell) => cell.get_or_init(resolve).clone(),
-            None => resolve(),
-        }
+        })
     };
     let mut near = Vec::new();
     // Filtered in place: a second vector of every finding is tens of MB of fresh memory on
