@@ -69,8 +69,7 @@ impl FastParser<'_> {
 
     /// `{…}` or `[…]` from `at`; entries of an object are `"key": value`.
     fn json_container(&mut self, at: usize, close: u8) -> Step<(Node, usize)> {
-        let mut entries = Vec::new();
-        let mut items = Vec::new();
+        let (entry_base, item_base) = (self.entry_stack.len(), self.item_stack.len());
         let mut i = self.skip_json_space(at + 1);
         if self.byte(i) != close {
             loop {
@@ -85,11 +84,11 @@ impl FastParser<'_> {
                         return Err(GiveUp);
                     }
                     let (value, after) = self.json_value(self.skip_json_space(colon + 1))?;
-                    entries.push(Entry { key, value });
+                    self.entry_stack.push(Entry { key, value });
                     i = after;
                 } else {
                     let (value, after) = self.json_value(i)?;
-                    items.push(value);
+                    self.item_stack.push(value);
                     i = after;
                 }
                 i = self.skip_json_space(i);
@@ -102,6 +101,7 @@ impl FastParser<'_> {
         }
         let span = self.span(at, i + 1);
         let node = if close == b'}' {
+            let entries = self.entry_stack.drain(entry_base..).collect();
             let entries = merge_and_check_keys(entries, &mut self.parsed.problems, 0);
             Node {
                 span,
@@ -110,7 +110,7 @@ impl FastParser<'_> {
         } else {
             Node {
                 span,
-                value: Value::Seq(fit(items)),
+                value: Value::Seq(self.item_stack.drain(item_base..).collect()),
             }
         };
         Ok((node, i + 1))

@@ -47,6 +47,8 @@ pub fn parse(body: &str, base: usize) -> Option<Parsed> {
         pos: 0,
         depth: 0,
         parsed: Parsed::default(),
+        entry_stack: Vec::new(),
+        item_stack: Vec::new(),
     };
     if json {
         p.json_document().ok()?;
@@ -64,6 +66,11 @@ struct FastParser<'s> {
     pos: usize,
     depth: usize,
     parsed: Parsed,
+    /// Entries and items of the mappings and sequences being built, innermost last. Each
+    /// finished collection is copied out at its exact size: growing a `Vec` per mapping cost
+    /// a realloc per doubling and left the bigger blocks' pages touched (scripts/stress).
+    entry_stack: Vec<Entry>,
+    item_stack: Vec<Node>,
 }
 
 /// What a scalar token looked like: where it is, what it says, and whether `:` follows it.
@@ -190,7 +197,7 @@ impl FastParser<'_> {
     /// A block mapping whose keys sit at column `indent`; the first key is at `first_key`
     /// (mid-line when the mapping starts a sequence item).
     fn mapping(&mut self, indent: usize, first_key: usize) -> Step<Node> {
-        let mut entries = Vec::new();
+        let base = self.entry_stack.len();
         let mut key_at = first_key;
         loop {
             let key = self.scalar_token(key_at)?;
@@ -203,7 +210,7 @@ impl FastParser<'_> {
             let after = key.after;
             let key = self.scalar_node(key);
             let value = self.value(after, indent, true)?;
-            entries.push(Entry { key, value });
+            self.entry_stack.push(Entry { key, value });
             match self.next_content_line() {
                 Some(i) if i == indent && !self.at_document_marker()? => {
                     key_at = self.pos + i;
@@ -216,9 +223,11 @@ impl FastParser<'_> {
             }
         }
         let start = self.base + first_key;
-        let end = entries.last().map_or(start, |e| e.value.span.end);
+        let end = self.entry_stack[base..]
+            .last()
+            .map_or(start, |e| e.value.span.end);
         let entries = merge_and_check_keys(
-            entries,
+            self.entry_stack.drain(base..).collect(),
             &mut self.parsed.problems,
             self.parsed.document_count,
         );
@@ -231,11 +240,11 @@ impl FastParser<'_> {
     /// A block sequence whose dashes sit at column `indent`.
     fn sequence(&mut self, indent: usize, indentless: bool) -> Step<Node> {
         let start = self.pos + indent;
-        let mut items = Vec::new();
+        let base = self.item_stack.len();
         loop {
             let dash = self.pos + indent;
             let item = self.value(dash + 1, indent, false)?;
-            items.push(item);
+            self.item_stack.push(item);
             match self.next_content_line() {
                 Some(i) if i == indent && !self.at_document_marker()? => {
                     if !self.is_dash(self.pos + i) {
@@ -257,10 +266,10 @@ impl FastParser<'_> {
         } else {
             self.base + start
         };
-        let end = items.last().map_or(start, |n| n.span.end);
+        let end = self.item_stack[base..].last().map_or(start, |n| n.span.end);
         Ok(Node {
             span: start..end,
-            value: Value::Seq(fit(items)),
+            value: Value::Seq(self.item_stack.drain(base..).collect()),
         })
     }
 
