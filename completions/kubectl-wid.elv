@@ -39,6 +39,7 @@ set edit:completion:arg-completer[kubectl-wid] = {|@words|
             cand --namespace 'Namespace for objects that do not set metadata.namespace [default: default, or the config''s namespace]'
             cand --select 'Run only these rules (id, name, provider or id prefix; repeatable, comma-separated)'
             cand --ignore 'Do not run these rules (id, name, provider or id prefix; repeatable, comma-separated)'
+            cand --max-file-size 'Largest file (or stdin) to read, e.g. 512M or 2G: a bigger one is an input error (exit 2) and the rest is linted. Linting takes about ten times a file''s size in memory'
             cand --color 'When to use colour in human output'
             cand --issuer 'OIDC issuer URL of the target cluster (`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`); federated identity credential issuers must equal one exactly. Repeatable'
             cand --audience 'Token audience the cluster''s Workload ID webhook projects, when changed from the default `api://AzureADTokenExchange` (webhook `--audience`); credentials must use it. Repeatable'

@@ -46,6 +46,7 @@ never\t''"
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -s n -l namespace -d 'Namespace for objects that do not set metadata.namespace [default: default, or the config\'s namespace]' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l select -d 'Run only these rules (id, name, provider or id prefix; repeatable, comma-separated)' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l ignore -d 'Do not run these rules (id, name, provider or id prefix; repeatable, comma-separated)' -r
+complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l max-file-size -d 'Largest file (or stdin) to read, e.g. 512M or 2G: a bigger one is an input error (exit 2) and the rest is linted. Linting takes about ten times a file\'s size in memory' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"

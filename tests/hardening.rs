@@ -376,3 +376,52 @@ fn findings_on_a_long_line_show_a_window_of_it() {
     );
     assert!(stdout.contains("é\",\"azure.workload.identity/client-id\":\"not-a-guid\"}"));
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_an_input_error_and_the_rest_is_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bad.yaml"), bad_manifest()).unwrap();
+    let huge = format!("---\n{}", bad_manifest()).repeat(200_000 / bad_manifest().len());
+    fs::write(dir.path().join("huge.yaml"), &huge).unwrap();
+    let size = huge.len() as f64 / 1024.0;
+
+    // Refused from its size, with the size, the limit and how to raise it; exit 2, and the
+    // other file is linted.
+    let run = lint_json(dir.path(), &["--max-file-size", "64K", "."]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert_eq!(
+        errors(&run.json),
+        [format!(
+            "./huge.yaml: {size:.1} KiB, over the limit of 64 KiB for one file: not read (raise it with --max-file-size)"
+        )]
+    );
+    assert_eq!(paths_with(&run.json, "AZ001"), ["./bad.yaml"]);
+
+    // Raised: both are linted.
+    let run = lint_json(dir.path(), &["--max-file-size", "1M", "."]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(errors(&run.json).is_empty());
+    assert!(paths_with(&run.json, "AZ001").contains(&"./huge.yaml".to_string()));
+
+    // Stdin is read no further than the limit.
+    let out = wid()
+        .args(["lint", "-o", "json", "--max-file-size", "64k", "-"])
+        .write_stdin(huge)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        errors(&json),
+        ["-: more than the limit of 64 KiB for one file: not read (raise it with --max-file-size)"]
+    );
+    assert_eq!(json["summary"]["files"], 0);
+
+    // A size that does not parse is a usage error.
+    let out = wid()
+        .args(["lint", "--max-file-size", "12 parsecs", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit (use K, M or G)"));
+}

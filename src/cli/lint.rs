@@ -1,5 +1,3 @@
-use std::io::Read;
-
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
@@ -49,6 +47,10 @@ pub struct LintArgs {
     /// Do not run these rules (id, name, provider or id prefix; repeatable, comma-separated)
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// Largest file (or stdin) to read, e.g. 512M or 2G: a bigger one is an input error
+    /// (exit 2) and the rest is linted. Linting takes about ten times a file's size in memory
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = load::parse_size)]
+    pub max_file_size: u64,
     /// When to use colour in human output
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -75,18 +77,22 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     let selection = prep.selection.clone();
     let mut timings = crate::timing::Timer::from_env();
 
-    let (paths, mut errors) = prep.discover(&args.cluster.paths(&args.paths));
+    let (mut paths, mut errors) = prep.discover(&args.cluster.paths(&args.paths));
     timings.lap("discover");
     let stdin = if paths.iter().any(|p| matches!(p, InputPath::Stdin)) {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading stdin")?;
-        Some(bytes)
+        match load::read_limited(std::io::stdin().lock(), "-", args.max_file_size) {
+            Ok(bytes) => Some(bytes),
+            Err(e @ load::InputError::TooLarge { .. }) => {
+                errors.push(e);
+                paths.retain(|p| !matches!(p, InputPath::Stdin));
+                None
+            }
+            Err(e) => return Err(e).context("reading stdin"),
+        }
     } else {
         None
     };
-    let mut inputs = load::load(&paths, stdin);
+    let mut inputs = load::load_limited(&paths, stdin, args.max_file_size);
     timings.lap("read+parse");
     errors.append(&mut inputs.errors);
     let options = engine::Options {

@@ -26,6 +26,99 @@ pub enum InputError {
     NotRegular { path: String },
     #[error("{path}: {message}")]
     Walk { path: String, message: String },
+    #[error("{path}: {}", too_large(*size, *limit))]
+    TooLarge {
+        path: String,
+        /// The file's size; `None` for a stream, which is read no further than the limit.
+        size: Option<u64>,
+        limit: u64,
+    },
+}
+
+/// Largest file (or stdin stream) read by default. Linting needs about ten times a file's
+/// size in memory (text, span tree, views), so a file far beyond any manifest would end the
+/// run in the out-of-memory killer, with nothing reported for the other files.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
+
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    let size = size.map_or_else(
+        || "more than the limit".to_string(),
+        |s| format!("{}, over the limit", human_size(s)),
+    );
+    format!(
+        "{size} of {} for one file: not read (raise it with --max-file-size)",
+        human_size(limit)
+    )
+}
+
+/// `1.5 GiB`, `300 MiB`, `12 KiB`, `512 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if value.fract() == 0.0 {
+                format!("{value:.0} {unit}")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Parses `--max-file-size`: bytes, or a number with K/M/G (powers of 1024, optional `iB`/`B`).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (try 512M or 2G)"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "ki" | "kib" => 1 << 10,
+        "m" | "mb" | "mi" | "mib" => 1 << 20,
+        "g" | "gb" | "gi" | "gib" => 1 << 30,
+        _ => return Err(format!("`{text}`: unknown unit (use K, M or G)")),
+    };
+    let bytes = number * scale as f64;
+    if !(1.0..=u64::MAX as f64).contains(&bytes) {
+        return Err(format!("`{text}` is not a positive size"));
+    }
+    Ok(bytes as u64)
+}
+
+/// Reads `reader` whole unless it holds more than `limit` bytes (never reads past `limit + 1`).
+pub fn read_limited(reader: impl Read, path: &str, limit: u64) -> Result<Vec<u8>, InputError> {
+    read_limited_into(Vec::new(), reader, path, limit)
+}
+
+/// [`read_limited`] into `bytes` (allocated to the expected size: `Take` hides the file's
+/// size from `read_to_end`, which would otherwise grow the buffer by doubling).
+fn read_limited_into(
+    mut bytes: Vec<u8>,
+    reader: impl Read,
+    path: &str,
+    limit: u64,
+) -> Result<Vec<u8>, InputError> {
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| InputError::Io {
+            path: path.to_string(),
+            source,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(InputError::TooLarge {
+            path: path.to_string(),
+            size: None,
+            limit,
+        });
+    }
+    Ok(bytes)
 }
 
 /// One input to read: a file path (as it will be displayed) or stdin.
@@ -216,8 +309,14 @@ enum Read_ {
     Error(InputError),
 }
 
-/// Reads and parses every input in parallel. Order of the result follows the input order.
+/// Reads and parses every input in parallel, with the default size limit.
 pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
+    load_limited(paths, stdin, DEFAULT_MAX_FILE_BYTES)
+}
+
+/// Reads and parses every input in parallel; a file over `max_file_bytes` is an input error
+/// (stdin is limited by its reader, [`read_limited`]). Order of the result follows the input order.
+pub fn load_limited(paths: &[InputPath], stdin: Option<Vec<u8>>, max_file_bytes: u64) -> Inputs {
     let results: Vec<Read_> = paths
         .par_iter()
         .map(|p| match p {
@@ -228,13 +327,12 @@ pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
                 path: display.clone(),
                 reason: (*reason).to_string(),
             }),
-            InputPath::File { display, path } => match read_regular(path) {
-                Ok(bytes) => classify(display.clone(), bytes),
-                Err(source) => Read_::Error(InputError::Io {
-                    path: display.clone(),
-                    source,
-                }),
-            },
+            InputPath::File { display, path } => {
+                match read_regular(path, display, max_file_bytes) {
+                    Ok(bytes) => classify(display.clone(), bytes),
+                    Err(error) => Read_::Error(error),
+                }
+            }
         })
         .collect();
     let mut inputs = Inputs::default();
@@ -248,10 +346,25 @@ pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
     inputs
 }
 
-fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    (&file).read_to_end(&mut bytes)?;
+fn read_regular(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, InputError> {
+    let io = |source| InputError::Io {
+        path: display.to_string(),
+        source,
+    };
+    let file = fs::File::open(path).map_err(io)?;
+    // Refused from its size before any of it is read; `read_limited` still stops a file
+    // that grows while it is read.
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Err(InputError::TooLarge {
+            path: display.to_string(),
+            size: Some(size),
+            limit,
+        });
+    }
+    let capacity = usize::try_from(size).unwrap_or(0);
+    let mut bytes = read_limited_into(Vec::with_capacity(capacity), &file, display, limit)?;
+    bytes.shrink_to_fit();
     Ok(bytes)
 }
 
@@ -390,5 +503,39 @@ mod tests {
         assert!(find_template_action("{{- if .Values.x }}\na: 1\n{{- end }}\n").is_some());
         assert!(find_template_action("summary: \"{{ $labels.instance }} down\"\n").is_none());
         assert!(find_template_action("# {{ .Values.x }}\na: 1\n").is_none());
+    }
+
+    #[test]
+    fn sizes_parse_in_powers_of_1024() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_size(" 1.5 g "), Ok(3 << 29));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("-1M").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("3 parsecs").is_err());
+    }
+
+    #[test]
+    fn sizes_print_in_the_largest_whole_unit() {
+        assert_eq!(human_size(256 << 20), "256 MiB");
+        assert_eq!(human_size(3 << 29), "1.5 GiB");
+        assert_eq!(human_size(1023), "1023 bytes");
+        assert_eq!(human_size(200_000), "195.3 KiB");
+    }
+
+    #[test]
+    fn a_stream_is_read_no_further_than_one_byte_past_the_limit() {
+        let endless = std::io::repeat(b'#');
+        match read_limited(endless, "-", 1000) {
+            Err(InputError::TooLarge {
+                size: None,
+                limit: 1000,
+                ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(read_limited(&b"abc"[..], "-", 3).unwrap(), b"abc");
     }
 }
