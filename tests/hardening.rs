@@ -425,3 +425,29 @@ fn a_file_over_the_size_limit_is_an_input_error_and_the_rest_is_linted() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit (use K, M or G)"));
 }
+
+#[test]
+fn a_huge_value_is_quoted_by_its_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = format!("start{}end", "x".repeat(100_000));
+    let manifest = format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  annotations:\n    azure.workload.identity/client-id: \"{value}\"\n"
+    );
+    fs::write(dir.path().join("sa.yaml"), manifest).unwrap();
+    let run = lint_json(dir.path(), &["sa.yaml"]);
+    let az003: Vec<&str> = run.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "AZ003")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(az003.len(), 1, "{}", run.json);
+    let message = az003[0];
+    assert!(message.len() < 600, "{message}");
+    assert!(message.contains("`startxxx") && message.contains("xxxend`"), "{message}");
+    assert!(message.contains('…'), "{message}");
+    // The human output is as short: no line of it quotes the value whole.
+    let (_, stdout, _) = lint_human(dir.path(), &["sa.yaml"]);
+    assert!(stdout.len() < 5_000, "{} bytes", stdout.len());
+}

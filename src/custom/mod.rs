@@ -335,7 +335,10 @@ pub fn run(
                     out.push(Finding {
                         rule: rule.meta,
                         severity: rule.meta.severity,
-                        message: format!("{}: {}", rule.meta.summary, e.message),
+                        message: crate::rules::finding::clip(format!(
+                            "{}: {}",
+                            rule.meta.summary, e.message
+                        )),
                         file: o.file,
                         span: e.span,
                         object: Some(ObjectRef::of(o)),

@@ -77,7 +77,7 @@ impl Finding {
         Self {
             rule,
             severity: rule.severity,
-            message: message.into(),
+            message: clip(message.into()),
             file,
             span,
             object: None,
@@ -100,7 +100,10 @@ impl Finding {
     }
 
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(match help.into() {
+            Cow::Owned(text) => Cow::Owned(clip(text)),
+            fixed => fixed,
+        });
         self
     }
 
@@ -108,7 +111,7 @@ impl Finding {
         self.related.push(Related {
             file,
             span,
-            message: message.into(),
+            message: clip(message.into()),
         });
         self
     }
@@ -142,7 +145,7 @@ impl Finding {
                 } else {
                     self.rule.fix.applicability.unwrap_or(Applicability::Unsafe)
                 },
-                description: description.into(),
+                description: clip(description.into()),
                 edits,
             });
         }
@@ -159,5 +162,86 @@ impl Finding {
             Some(edits) => self.with_fix(description, edits),
             None => self,
         }
+    }
+}
+
+/// Quoted values longer than this keep only their two ends in a message.
+const QUOTED_MAX: usize = 200;
+const QUOTED_HEAD: usize = 120;
+const QUOTED_TAIL: usize = 40;
+/// No message is longer than this (a long value quoted without backticks).
+const MESSAGE_MAX: usize = 2000;
+
+/// Shortens the long values a message quotes between backticks to `head…tail`: messages quote
+/// the user's value, and a 100 KB annotation quoted in every finding made reports of hundreds
+/// of megabytes. Ordinary messages are returned as they are, without a scan.
+pub fn clip(text: String) -> String {
+    if text.len() <= QUOTED_MAX {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(MESSAGE_MAX + 4));
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts are between backticks.
+        if i % 2 == 1 && part.len() > QUOTED_MAX {
+            out.push_str(&part[..floor_boundary(part, QUOTED_HEAD)]);
+            out.push('…');
+            out.push_str(&part[ceil_boundary(part, part.len() - QUOTED_TAIL)..]);
+        } else {
+            out.push_str(part);
+        }
+    }
+    if out.len() > MESSAGE_MAX {
+        out.truncate(floor_boundary(&out, MESSAGE_MAX));
+        out.push('…');
+    }
+    out
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_keep_their_ends() {
+        let value = format!("{}{}", "é".repeat(150), "z".repeat(100));
+        let clipped = clip(format!("`key` is `{value}`: use `x`"));
+        let head = "é".repeat(60);
+        let tail = "z".repeat(40);
+        assert_eq!(clipped, format!("`key` is `{head}…{tail}`: use `x`"));
+    }
+
+    #[test]
+    fn ordinary_messages_are_unchanged() {
+        let text = format!(
+            "`{}` and text outside quotes {}",
+            "a".repeat(200),
+            "b".repeat(300)
+        );
+        assert_eq!(clip(text.clone()), text);
+        assert_eq!(clip("short `x`".into()), "short `x`");
+    }
+
+    #[test]
+    fn a_message_is_capped_on_a_character_boundary() {
+        let clipped = clip("ü".repeat(3000));
+        assert!(clipped.len() <= MESSAGE_MAX + '…'.len_utf8());
+        assert!(clipped.ends_with('…'));
     }
 }
