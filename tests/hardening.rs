@@ -445,7 +445,10 @@ fn a_huge_value_is_quoted_by_its_ends() {
     assert_eq!(az003.len(), 1, "{}", run.json);
     let message = az003[0];
     assert!(message.len() < 600, "{message}");
-    assert!(message.contains("`startxxx") && message.contains("xxxend`"), "{message}");
+    assert!(
+        message.contains("`startxxx") && message.contains("xxxend`"),
+        "{message}"
+    );
     assert!(message.contains('…'), "{message}");
     // The human output is as short: no line of it quotes the value whole.
     let (_, stdout, _) = lint_human(dir.path(), &["sa.yaml"]);

@@ -22,6 +22,8 @@ pub(super) struct Lookup {
     by_target_address: HashMap<String, Vec<usize>>,
     /// namespace → ServiceAccount name → association indices, ascending.
     by_service_account: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// Cluster name → index of the first cluster of that name.
+    pub cluster_by_name: HashMap<String, usize>,
 }
 
 fn index(keys: impl Iterator<Item = Option<String>>) -> HashMap<String, Vec<usize>> {
@@ -73,6 +75,13 @@ impl Lookup {
             association_targets,
             binding_roles,
             by_service_account,
+            cluster_by_name: aws
+                .clusters
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, c)| (c.name.clone(), i))
+                .collect(),
         }
     }
 

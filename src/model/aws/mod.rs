@@ -442,8 +442,10 @@ impl<'a> AwsModel<'a> {
             .map(|&i| &self.associations[i])
     }
 
+    /// The first cluster named `name` (asked per association: a table, not a scan).
     pub fn cluster(&self, name: &str) -> Option<&Cluster> {
-        self.clusters.iter().find(|c| c.name == name)
+        let &i = self.lookup().cluster_by_name.get(name)?;
+        Some(&self.clusters[i])
     }
 }
 

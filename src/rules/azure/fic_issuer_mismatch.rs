@@ -39,20 +39,25 @@ impl Rule for FicIssuerMismatch {
         if known.is_empty() {
             return;
         }
+        // Asked per credential: a table of the known issuers (first index of each), and the
+        // nearest one once per distinct wrong text, not a scan of every cluster each time.
+        let mut first: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+        for (i, (k, ..)) in known.iter().enumerate() {
+            first.entry(*k).or_insert(i);
+        }
+        let mut nearest_of: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
         for fic in &azure.fics {
             let Some(Field::Known(issuer)) = &fic.issuer else {
                 continue;
             };
             let text = issuer.text.as_str();
-            if is_placeholder(text) || known.iter().any(|(k, ..)| *k == text) {
+            if is_placeholder(text) || first.contains_key(text) {
                 continue;
             }
-            let Some((nearest, from, at)) = known
-                .iter()
-                .min_by_key(|(k, ..)| strsim::levenshtein(k, text))
-            else {
-                continue;
-            };
+            let nearest = *nearest_of
+                .entry(text)
+                .or_insert_with(|| nearest(&known, &first, text));
+            let (nearest, from, at) = &known[nearest];
             let diff = difference(text, nearest);
             // A known issuer of the wrong shape (a `--issuer` typo) must not be copied.
             let suspect = super::fic_issuer_format::problem(nearest);
@@ -130,9 +135,36 @@ pub fn difference(fic: &str, cluster: &str) -> String {
     format!("they differ from character {}", at + 1)
 }
 
+/// Index of the known issuer nearest to `text`: the one that differs only by the trailing `/`
+/// (the documented mistake), looked up in `first`; else the least edit distance, then the
+/// first. Asked once per distinct wrong issuer: a distance to every known issuer for each of
+/// thousands of credentials was quadratic (`scripts/scale` case many-clusters).
+fn nearest(known: &[KnownIssuer], first: &foldhash::HashMap<&str, usize>, text: &str) -> usize {
+    let twin = match text.strip_suffix('/') {
+        Some(bare) => first.get(bare),
+        None => first.get(format!("{text}/").as_str()),
+    };
+    if let Some(&i) = twin {
+        return i;
+    }
+    let len = text.chars().count();
+    let mut best = (usize::MAX, 0);
+    for (i, (k, ..)) in known.iter().enumerate() {
+        // The distance is at least the difference in length.
+        if k.chars().count().abs_diff(len) >= best.0 {
+            continue;
+        }
+        let d = strsim::levenshtein(k, text);
+        if d < best.0 {
+            best = (d, i);
+        }
+    }
+    best.1
+}
+
 #[cfg(test)]
 mod tests {
-    use super::difference;
+    use super::*;
 
     #[test]
     fn differences() {
@@ -140,5 +172,39 @@ mod tests {
         assert!(difference("https://a/x/", "https://a/x").contains("trailing"));
         assert!(difference("https://A/x/", "https://a/x/").contains("case"));
         assert!(difference("https://a/y/", "https://a/x/").contains("another cluster"));
+    }
+
+    fn known(
+        issuers: &[&'static str],
+    ) -> (
+        Vec<KnownIssuer<'static>>,
+        foldhash::HashMap<&'static str, usize>,
+    ) {
+        let known: Vec<KnownIssuer> = issuers.iter().map(|i| (*i, String::new(), None)).collect();
+        let mut first = foldhash::HashMap::default();
+        for (i, k) in issuers.iter().enumerate() {
+            first.entry(*k).or_insert(i);
+        }
+        (known, first)
+    }
+
+    #[test]
+    fn the_trailing_slash_twin_is_the_nearest() {
+        let (k, first) = known(&["https://a/x1/", "https://a/x2/", "https://a/x2/"]);
+        // `https://a/x1/` is one edit away too, but the twin is the documented mistake.
+        assert_eq!(nearest(&k, &first, "https://a/x2"), 1);
+        let (k, first) = known(&["https://a/x1", "https://a/x2"]);
+        assert_eq!(nearest(&k, &first, "https://a/x2/"), 1);
+    }
+
+    #[test]
+    fn otherwise_the_least_distance_then_the_first() {
+        let (k, first) = known(&[
+            "https://far.example/zzzz/",
+            "https://a/x1/",
+            "https://a/x3/",
+        ]);
+        assert_eq!(nearest(&k, &first, "https://a/x9/"), 1);
+        assert_eq!(nearest(&k, &first, "https://far.example/zzzy/"), 0);
     }
 }
