@@ -45,6 +45,9 @@ pub struct Model<'a> {
     /// Services and core objects by name, built on first use (`Model::services_in`,
     /// `Model::core_object`): few runs need them.
     lookups: std::sync::OnceLock<Lookups<'a>>,
+    /// Workloads by effective namespace and pod label, built on first use
+    /// (`Model::workloads_labelled`).
+    workload_labels: std::sync::OnceLock<WorkloadLabels<'a>>,
     /// The AWS view, built on first use (`Model::aws`).
     pub(super) aws: std::sync::OnceLock<super::aws::AwsModel<'a>>,
     /// Azure identities and federated credentials, built on first use (`Model::azure_identities`).
@@ -58,6 +61,9 @@ pub struct Model<'a> {
     /// Audiences the clusters' Azure webhooks project (`--audience`, config); empty: the default.
     pub token_audiences: Vec<String>,
 }
+
+/// Namespace → pod label key → value → workloads, in input order.
+type WorkloadLabels<'a> = HashMap<CompactString, HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>>;
 
 /// Core ServiceAccounts, nested by namespace then name so lookups borrow their keys.
 #[derive(Debug, Default)]
@@ -206,6 +212,7 @@ impl<'a> Model<'a> {
             workloads,
             names_near: std::sync::OnceLock::new(),
             lookups: std::sync::OnceLock::new(),
+            workload_labels: std::sync::OnceLock::new(),
             aws: std::sync::OnceLock::new(),
             azure: std::sync::OnceLock::new(),
             gcp: std::sync::OnceLock::new(),
@@ -249,6 +256,49 @@ impl<'a> Model<'a> {
     /// input order.
     pub fn services_in(&self, namespace: &str) -> impl Iterator<Item = &Object<'a>> {
         self.objects_of(self.lookups().services_by_namespace.get(namespace))
+    }
+
+    /// Workloads of `namespace` whose pod template has the label `key` with the text `value`
+    /// (the first `key` of the labels, as `Node::get` reads it), in input order: the
+    /// candidates of a Service selector, instead of every workload of the namespace.
+    pub fn workloads_labelled(
+        &self,
+        namespace: &str,
+        key: &str,
+        value: &str,
+    ) -> impl Iterator<Item = &Object<'a>> {
+        let index = self.workload_labels.get_or_init(|| {
+            let mut index: WorkloadLabels<'a> = HashMap::new();
+            for o in &self.objects {
+                let Some(labels) = o.pod.as_ref().and_then(|p| p.labels) else {
+                    continue;
+                };
+                let by_label = index.entry(o.namespace.clone()).or_default();
+                let entries = labels.entries();
+                for (i, e) in entries.iter().enumerate() {
+                    let (Some(k), Some(v)) = (e.key.text(), e.value.text()) else {
+                        continue;
+                    };
+                    // A duplicate key: `get` reads the first.
+                    if entries[..i].iter().any(|p| p.key.text() == Some(k)) {
+                        continue;
+                    }
+                    by_label
+                        .entry(k)
+                        .or_default()
+                        .entry(v)
+                        .or_default()
+                        .push(o.id);
+                }
+            }
+            index
+        });
+        self.objects_of(
+            index
+                .get(namespace)
+                .and_then(|by_label| by_label.get(key))
+                .and_then(|by_value| by_value.get(value)),
+        )
     }
 
     /// The first object (in input order) of the core API group with this kind, effective
@@ -384,5 +434,31 @@ impl<'a> Model<'a> {
 
     pub fn document_count(&self) -> usize {
         self.files.iter().map(|f| f.parsed.document_count).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workloads_labelled_are_in_input_order_and_read_the_first_duplicate() {
+        let text = "\
+apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: shop\n  labels:\n    app: web\nspec:\n  containers: []\n---
+apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  namespace: shop\n  labels:\n    app: api\n    app: web\nspec:\n  containers: []\n---
+apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers: []\n---
+apiVersion: v1\nkind: Pod\nmetadata:\n  name: d\n  namespace: other\n  labels:\n    app: web\nspec:\n  containers: []\n";
+        let files = [crate::input::load::load_text("pods.yaml", text).unwrap()];
+        let model = Model::build(&files, "default");
+        let names = |ns, k, v| {
+            model
+                .workloads_labelled(ns, k, v)
+                .map(|o| o.name.unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("shop", "app", "web"), ["a", "c"]);
+        assert_eq!(names("shop", "app", "api"), ["b"]);
+        assert_eq!(names("other", "app", "web"), ["d"]);
+        assert!(names("shop", "tier", "web").is_empty());
     }
 }

@@ -186,8 +186,13 @@ fn target_service_account(model: &Model<'_>, o: &Object<'_>) -> Option<(String, 
         .node
         .get_path(&["spec", "selector"])
         .filter(|s| !s.entries().is_empty())?;
+    // Only workloads with the selector's first label can match all of it.
+    let first = selector.entries().first()?;
+    let (Some(key), Some(value)) = (first.key.text(), first.value.text()) else {
+        return None;
+    };
     let mut names: Vec<&str> = model
-        .workloads_in(&o.namespace)
+        .workloads_labelled(&o.namespace, key, value)
         .filter(|w| {
             let labels = w.pod.as_ref().and_then(|p| p.labels);
             selector.entries().iter().all(|s| {
