@@ -120,12 +120,10 @@ pub fn locate<'n>(root: &'n Node, pointer: &str) -> Located<'n> {
 pub fn span_of(root: &Node, pointer: &str) -> Range<usize> {
     let at = locate(root, pointer);
     match (&at.node.value, at.key) {
-        (Value::Scalar(_), _) => at.node.span.clone(),
-        (_, Some(key)) => key.span.clone(),
-        (Value::Map(entries), None) => entries
-            .first()
-            .map_or(at.node.span.clone(), |e| e.key.span.clone()),
-        (Value::Seq(_), None) => at.node.span.clone(),
+        (Value::Scalar(_), _) => at.node.span(),
+        (_, Some(key)) => key.span(),
+        (Value::Map(entries), None) => entries.first().map_or(at.node.span(), |e| e.key.span()),
+        (Value::Seq(_), None) => at.node.span(),
     }
 }
 
@@ -162,9 +160,7 @@ pub fn validate_instance(
                 for key in unexpected {
                     let key_pointer = format!("{pointer}/{}", escape(key));
                     let at = locate(root, &key_pointer);
-                    let span = at
-                        .key
-                        .map_or_else(|| span_of(root, &pointer), |k| k.span.clone());
+                    let span = at.key.map_or_else(|| span_of(root, &pointer), |k| k.span());
                     let hint = closest(key, allowed.iter().map(String::as_str))
                         .map(|c| format!(" (did you mean `{c}`?)"))
                         .unwrap_or_default();

@@ -44,16 +44,19 @@ fn flatten(p: &kubectl_wid::input::yaml::Parsed) -> Vec<String> {
         match &n.value {
             Value::Scalar(s) => out.push(format!(
                 "{:?} {path} {:?} {:?} {:?}",
-                n.span, s.style, s.kind, s.text
+                n.span(),
+                s.style,
+                s.kind,
+                s.text
             )),
             Value::Seq(items) => {
-                out.push(format!("{:?} {path} seq[{}]", n.span, items.len()));
+                out.push(format!("{:?} {path} seq[{}]", n.span(), items.len()));
                 for (i, it) in items.iter().enumerate() {
                     walk(it, &format!("{path}/{i}"), out);
                 }
             }
             Value::Map(entries) => {
-                out.push(format!("{:?} {path} map[{}]", n.span, entries.len()));
+                out.push(format!("{:?} {path} map[{}]", n.span(), entries.len()));
                 for e in entries {
                     let k = e.key.text().unwrap_or("?");
                     walk(&e.key, &format!("{path}/{k}#key"), out);

@@ -143,10 +143,8 @@ impl Config {
     pub fn locate_key(&self, pointer: &str, message: impl Into<String>) -> Located {
         let span = self.file.parsed.documents.first().map_or(0..0, |d| {
             let at = crate::schema::locate(&d.root, pointer);
-            at.key.map_or_else(
-                || crate::schema::span_of(&d.root, pointer),
-                |k| k.span.clone(),
-            )
+            at.key
+                .map_or_else(|| crate::schema::span_of(&d.root, pointer), |k| k.span())
         });
         Located {
             span,
@@ -203,7 +201,7 @@ pub fn load(path: &Path) -> Result<Config, String> {
         .collect();
     if file.parsed.documents.len() > 1 {
         errors.push(Located {
-            span: file.parsed.documents[1].root.span.clone(),
+            span: file.parsed.documents[1].root.span(),
             message: "a config file holds one YAML document".into(),
         });
     }

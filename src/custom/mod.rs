@@ -216,7 +216,7 @@ pub fn load_file(path: &Path) -> Result<Vec<CustomRule>, String> {
             Ok(r) => r,
             Err(e) => {
                 errors.push(Located {
-                    span: root.span.clone(),
+                    span: root.span(),
                     message: e.to_string(),
                 });
                 continue;
@@ -252,7 +252,7 @@ pub fn load_file(path: &Path) -> Result<Vec<CustomRule>, String> {
                 continue;
             }
         };
-        let line = file.source.position(root.span.start).line;
+        let line = file.source.position(root.span().start).line;
         let origin = format!("{display}:{line}");
         let name = parsed
             .name

@@ -49,20 +49,20 @@ pub fn append_to_string(
 /// quoted like its siblings. `None` unless every existing item is written as a plain scalar.
 pub fn add_to_list(text: &str, node: &Node, item: &str) -> Option<Edit> {
     if let Some(s) = node.scalar() {
-        let src = text.get(node.span.clone())?;
+        let src = text.get(node.span())?;
         let style = written_as(src, &s.text)?;
         let new = match style {
             Style::Plain if plain_ok(item) => item.to_string(),
             Style::SingleQuoted => render_scalar(item, Style::SingleQuoted),
             _ => double_quoted(item),
         };
-        return Some(Edit::replace(node.span.clone(), format!("[{src}, {new}]")));
+        return Some(Edit::replace(node.span(), format!("[{src}, {new}]")));
     }
     let items = node.items();
     items.first()?;
     let mut first_style = None;
     for i in items {
-        let style = written_as(text.get(i.span.clone())?, i.scalar()?.text.as_str())?;
+        let style = written_as(text.get(i.span())?, i.scalar()?.text.as_str())?;
         first_style.get_or_insert(style);
     }
     let new = match first_style {
@@ -77,12 +77,12 @@ pub fn add_to_list(text: &str, node: &Node, item: &str) -> Option<Edit> {
 /// escapes; not inside an escaped or URL-encoded document), keeping its quoting.
 pub fn replace_string(text: &str, node: &Node, value: &str) -> Option<Edit> {
     let old = node.scalar()?.text.as_str();
-    let style = written_as(text.get(node.span.clone())?, old)?;
+    let style = written_as(text.get(node.span())?, old)?;
     let rendered = match style {
         Style::Plain if plain_ok(value) => value.to_string(),
         Style::SingleQuoted => render_scalar(value, Style::SingleQuoted),
         _ if value.contains(['"', '\\']) => return None,
         _ => format!("\"{value}\""),
     };
-    Some(Edit::replace(node.span.clone(), rendered))
+    Some(Edit::replace(node.span(), rendered))
 }

@@ -34,10 +34,10 @@ impl New {
 
 /// Entries written inside `map` itself (not copied in by a `<<` merge key or an alias).
 pub fn own_entries(map: &Node) -> impl Iterator<Item = &Entry> {
-    let span = map.span.clone();
+    let span = map.span();
     map.entries()
         .iter()
-        .filter(move |e| e.key.span.start >= span.start && e.key.span.end <= span.end)
+        .filter(move |e| e.key.span().start >= span.start && e.key.span().end <= span.end)
 }
 
 fn own_entry<'n>(map: &'n Node, key: &str) -> Option<&'n Entry> {
@@ -45,7 +45,7 @@ fn own_entry<'n>(map: &'n Node, key: &str) -> Option<&'n Entry> {
 }
 
 fn starts_with(text: &str, node: &Node, c: char) -> bool {
-    text.get(node.span.start..)
+    text.get(node.span().start..)
         .is_some_and(|t| t.starts_with(c))
 }
 
@@ -88,7 +88,7 @@ fn column(text: &str, off: usize) -> usize {
 }
 
 fn entry_end(e: &Entry) -> usize {
-    e.key.span.end.max(e.value.span.end)
+    e.key.span().end.max(e.value.span().end)
 }
 
 /// Whether `s` can be written as a plain scalar and still be read as this string, in block and
@@ -188,7 +188,7 @@ fn render_block(
 /// (a plain scalar that would no longer read as a string is double-quoted).
 pub fn replace_scalar(text: &str, node: &Node, value: &str) -> Option<Edit> {
     let s = node.scalar()?;
-    if is_alias(text, node) || node.span.is_empty() {
+    if is_alias(text, node) || node.span().is_empty() {
         return None;
     }
     let rendered = match s.style {
@@ -196,12 +196,12 @@ pub fn replace_scalar(text: &str, node: &Node, value: &str) -> Option<Edit> {
         Style::Plain if is_json_scalar_context(text, node) => double_quoted(value),
         style => render_scalar(value, style),
     };
-    Some(Edit::replace(node.span.clone(), rendered))
+    Some(Edit::replace(node.span(), rendered))
 }
 
 /// A plain scalar inside JSON (a number or `true`) becomes a JSON string, never a bare word.
 fn is_json_scalar_context(text: &str, node: &Node) -> bool {
-    let before = text.get(..node.span.start).unwrap_or("");
+    let before = text.get(..node.span().start).unwrap_or("");
     let prev = before.trim_end().chars().last();
     // `"key": value` in a JSON object: the key before the colon is double-quoted.
     matches!(prev, Some(':'))
@@ -215,10 +215,10 @@ fn is_json_scalar_context(text: &str, node: &Node) -> bool {
 /// A `|`/`>` block scalar becomes a one-line double-quoted scalar: from the indicator to the end
 /// of its content, keeping the line break that ends it.
 fn replace_block_scalar(text: &str, node: &Node, value: &str) -> Option<Edit> {
-    let head = text.get(..node.span.start)?;
+    let head = text.get(..node.span().start)?;
     let indicator = head.rfind(['|', '>'])?;
     // Only spaces, an indentation/chomping indicator or a comment between the indicator and the content.
-    let between = &text[indicator + 1..node.span.start];
+    let between = &text[indicator + 1..node.span().start];
     let first_line = between.split('\n').next().unwrap_or("");
     if !first_line
         .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
@@ -227,8 +227,8 @@ fn replace_block_scalar(text: &str, node: &Node, value: &str) -> Option<Edit> {
     {
         return None;
     }
-    let mut end = node.span.end.min(text.len());
-    while end > node.span.start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
+    let mut end = node.span().end.min(text.len());
+    while end > node.span().start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
         end -= 1;
     }
     Some(Edit::replace(indicator..end, double_quoted(value)))
@@ -237,13 +237,13 @@ fn replace_block_scalar(text: &str, node: &Node, value: &str) -> Option<Edit> {
 /// Sets the value of an entry to the string `value`: [`replace_scalar`], or for `key:` with no
 /// value at all, the value written after the colon.
 pub fn set_value(text: &str, e: &Entry, value: &str) -> Option<Edit> {
-    if !e.value.span.is_empty() {
+    if !e.value.span().is_empty() {
         return replace_scalar(text, &e.value, value);
     }
     if !e.value.is_null() {
         return None;
     }
-    let colon = e.key.span.end + text.get(e.key.span.end..)?.find(':')?;
+    let colon = e.key.span().end + text.get(e.key.span().end..)?.find(':')?;
     let like = e.key.scalar().map_or(Style::Plain, |s| s.style);
     let rendered = match like {
         Style::DoubleQuoted => double_quoted(value),
@@ -275,8 +275,8 @@ pub fn insert_entry(
     }
     let entries: Vec<&Entry> = own_entries(map).collect();
     let first = entries.first()?;
-    let ls = line_start(text, first.key.span.start);
-    let prefix = text.get(ls..first.key.span.start)?;
+    let ls = line_start(text, first.key.span().start);
+    let prefix = text.get(ls..first.key.span().start)?;
     if !prefix.chars().all(|c| c == ' ' || c == '-') {
         return None;
     }
@@ -284,9 +284,9 @@ pub fn insert_entry(
         .and_then(|k| entries.iter().find(|e| e.key.text() == Some(k)))
         .or(entries.last())?;
     let end = entry_end(anchor);
-    let at = line_end_incl(text, end.saturating_sub(1).max(anchor.key.span.start));
-    let nl = newline_at(text, anchor.key.span.start);
-    let indent = column(text, first.key.span.start);
+    let at = line_end_incl(text, end.saturating_sub(1).max(anchor.key.span().start));
+    let nl = newline_at(text, anchor.key.span().start);
+    let indent = column(text, first.key.span().start);
     let key_style = first.key.scalar().map(|s| s.style);
     let mut block = render_block(key, value, indent, indent_step(text, map), nl, key_style);
     if at == text.len() && !text.ends_with('\n') {
@@ -304,8 +304,8 @@ fn indent_step(text: &str, map: &Node) -> usize {
             && !starts_with(text, &e.value, '{')
         {
             let (p, c) = (
-                column(text, e.key.span.start),
-                column(text, child.key.span.start),
+                column(text, e.key.span().start),
+                column(text, child.key.span().start),
             );
             if c > p {
                 return c - p;
@@ -317,11 +317,11 @@ fn indent_step(text: &str, map: &Node) -> usize {
     // thousands of fixable findings quadratic.
     // 2 KiB each side is about 60 lines: enough to see a sibling block.
     const WINDOW: usize = 2 * 1024;
-    let mut start = map.span.start.saturating_sub(WINDOW).min(text.len());
+    let mut start = map.span().start.saturating_sub(WINDOW).min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
     }
-    let mut end = map.span.end.saturating_add(WINDOW).min(text.len());
+    let mut end = map.span().end.saturating_add(WINDOW).min(text.len());
     while !text.is_char_boundary(end) {
         end += 1;
     }
@@ -337,7 +337,7 @@ fn indent_step(text: &str, map: &Node) -> usize {
 }
 
 fn insert_flow(text: &str, map: &Node, key: &str, value: &New) -> Option<Edit> {
-    let close = map.span.end.checked_sub(1)?;
+    let close = map.span().end.checked_sub(1)?;
     if text.as_bytes().get(close) != Some(&b'}') {
         return None;
     }
@@ -349,7 +349,7 @@ fn insert_flow(text: &str, map: &Node, key: &str, value: &New) -> Option<Edit> {
     let json = key_style == Some(Style::DoubleQuoted);
     let sep = entries
         .first()
-        .and_then(|e| text.get(e.key.span.end..e.value.span.start))
+        .and_then(|e| text.get(e.key.span().end..e.value.span().start))
         .filter(|s| s.trim() == ":" && !s.contains('\n'))
         .unwrap_or(": ");
     let rendered = format!(
@@ -358,16 +358,16 @@ fn insert_flow(text: &str, map: &Node, key: &str, value: &New) -> Option<Edit> {
         render_flow(value, json, key_style)
     );
     let Some(first) = entries.first() else {
-        return Some(Edit::insert(map.span.start + 1, rendered));
+        return Some(Edit::insert(map.span().start + 1, rendered));
     };
     let last = entries.last()?;
     let multiline = text
-        .get(map.span.start..first.key.span.start)
+        .get(map.span().start..first.key.span().start)
         .is_some_and(|s| s.contains('\n'));
     let at = entry_end(last);
     if multiline {
-        let nl = newline_at(text, first.key.span.start);
-        let pad = " ".repeat(column(text, first.key.span.start));
+        let nl = newline_at(text, first.key.span().start);
+        let pad = " ".repeat(column(text, first.key.span().start));
         Some(Edit::insert(at, format!(",{nl}{pad}{rendered}")))
     } else {
         Some(Edit::insert(at, format!(", {rendered}")))
@@ -392,7 +392,7 @@ pub fn insert_at_path(
                 depth += 1;
             }
             // `labels:` with no value: write the new mapping under that key.
-            Some(e) if e.value.is_null() && e.value.span.is_empty() => {
+            Some(e) if e.value.is_null() && e.value.span().is_empty() => {
                 let value = nest(&path[depth + 1..], leaf_key, leaf);
                 return fill_null(text, cur, e, value);
             }
@@ -426,7 +426,7 @@ pub fn insert_entry_before(
         return None;
     }
     let target = own_entry(map, before)?;
-    let at = target.key.span.start;
+    let at = target.key.span().start;
     let key_style = target.key.scalar().map(|s| s.style);
     if starts_with(text, map, '{') {
         let json = key_style == Some(Style::DoubleQuoted);
@@ -468,9 +468,9 @@ fn fill_null(text: &str, map: &Node, e: &Entry, value: New) -> Option<Edit> {
     let New::Map(children) = value else {
         return None;
     };
-    let at = line_end_incl(text, e.key.span.start);
-    let nl = newline_at(text, e.key.span.start);
-    let indent = column(text, e.key.span.start) + indent_step(text, map);
+    let at = line_end_incl(text, e.key.span().start);
+    let nl = newline_at(text, e.key.span().start);
+    let indent = column(text, e.key.span().start) + indent_step(text, map);
     let key_style = e.key.scalar().map(|s| s.style);
     let mut block: String = children
         .iter()
@@ -505,11 +505,11 @@ pub fn remove_entry(text: &str, map: &Node, key: &str, parent: Option<&Entry>) -
 }
 
 fn remove_lines(text: &str, e: &Entry) -> Option<Edit> {
-    let ls = line_start(text, e.key.span.start);
-    if !text.get(ls..e.key.span.start)?.chars().all(|c| c == ' ') {
+    let ls = line_start(text, e.key.span().start);
+    if !text.get(ls..e.key.span().start)?.chars().all(|c| c == ' ') {
         return None;
     }
-    let end = line_end_incl(text, entry_end(e).saturating_sub(1).max(e.key.span.start));
+    let end = line_end_incl(text, entry_end(e).saturating_sub(1).max(e.key.span().start));
     if end == text.len() && !text.ends_with('\n') && ls > 0 {
         // Keep the file without a trailing newline: take the preceding line break instead.
         let nl = if text.get(..ls)?.ends_with("\r\n") {
@@ -527,14 +527,14 @@ fn remove_flow(map: &Node, e: &Entry) -> Option<Edit> {
     let i = entries.iter().position(|x| std::ptr::eq(*x, e))?;
     let end = entry_end(e);
     if let Some(next) = entries.get(i + 1) {
-        return Some(Edit::delete(e.key.span.start..next.key.span.start));
+        return Some(Edit::delete(e.key.span().start..next.key.span().start));
     }
     match i.checked_sub(1).and_then(|p| entries.get(p)) {
         Some(prev) => Some(Edit::delete(entry_end(prev)..end)),
         None => {
             // The only entry: `{a: b}` becomes `{}`.
-            let close = map.span.end.checked_sub(1)?;
-            Some(Edit::delete(map.span.start + 1..close))
+            let close = map.span().end.checked_sub(1)?;
+            Some(Edit::delete(map.span().start + 1..close))
         }
     }
 }
@@ -553,32 +553,38 @@ pub fn append_item(text: &str, seq: &Node, item: &New) -> Option<Edit> {
     if starts_with(text, seq, '[') {
         let rendered = render_flow(item, json, None);
         let Some(first) = items.first() else {
-            return Some(Edit::insert(seq.span.start + 1, rendered));
+            return Some(Edit::insert(seq.span().start + 1, rendered));
         };
         let last = items.last()?;
         if text
-            .get(seq.span.start..first.span.start)
+            .get(seq.span().start..first.span().start)
             .is_some_and(|s| s.contains('\n'))
         {
-            let nl = newline_at(text, first.span.start);
-            let pad = " ".repeat(column(text, first.span.start));
-            return Some(Edit::insert(last.span.end, format!(",{nl}{pad}{rendered}")));
+            let nl = newline_at(text, first.span().start);
+            let pad = " ".repeat(column(text, first.span().start));
+            return Some(Edit::insert(
+                last.span().end,
+                format!(",{nl}{pad}{rendered}"),
+            ));
         }
-        return Some(Edit::insert(last.span.end, format!(", {rendered}")));
+        return Some(Edit::insert(last.span().end, format!(", {rendered}")));
     }
     if matches!(item, New::Map(_)) {
         return None;
     }
     let first = items.first()?;
     let last = items.last()?;
-    let head = text.get(line_start(text, first.span.start)..first.span.start)?;
+    let head = text.get(line_start(text, first.span().start)..first.span().start)?;
     let dash = head.rfind('-')?;
     if !head[..dash].chars().all(|c| c == ' ') {
         return None;
     }
     let gap = &head[dash + 1..];
-    let nl = newline_at(text, first.span.start);
-    let at = line_end_incl(text, last.span.end.saturating_sub(1).max(last.span.start));
+    let nl = newline_at(text, first.span().start);
+    let at = line_end_incl(
+        text,
+        last.span().end.saturating_sub(1).max(last.span().start),
+    );
     let mut line = format!("{}-{gap}{}{nl}", &head[..dash], render_leaf(item, json));
     if at == text.len() && !text.ends_with('\n') {
         line.truncate(line.len() - nl.len());

@@ -200,7 +200,7 @@ fn lists_and_strings_of_other_formats() {
     );
     let slash = |text: &str, root: &crate::input::Node| {
         let n = root.get("issuer")?;
-        append_to_string(text, n.span.clone(), n.text()?, "/")
+        append_to_string(text, n.span(), n.text()?, "/")
     };
     assert_eq!(
         edited("issuer: \"https://a/b\"\n", slash),
@@ -215,7 +215,7 @@ fn lists_and_strings_of_other_formats() {
     let p = parse(&f);
     let n = p.documents[0].root.get("issuer").unwrap();
     assert!(
-        append_to_string(t, n.span.clone(), n.text().unwrap(), "/").is_none(),
+        append_to_string(t, n.span(), n.text().unwrap(), "/").is_none(),
         "escaped: not edited"
     );
 }

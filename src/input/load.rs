@@ -40,6 +40,9 @@ pub enum InputError {
 /// run in the out-of-memory killer, with nothing reported for the other files.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
 
+/// The largest `--max-file-size`: document trees keep byte offsets as `u32` (`Node::span`).
+pub const MAX_FILE_BYTES: u64 = u32::MAX as u64;
+
 fn too_large(size: Option<u64>, limit: u64) -> String {
     let size = size.map_or_else(
         || "more than the limit".to_string(),
@@ -85,8 +88,14 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         _ => return Err(format!("`{text}`: unknown unit (use K, M or G)")),
     };
     let bytes = number * scale as f64;
-    if !(1.0..=u64::MAX as f64).contains(&bytes) {
+    if bytes < 1.0 {
         return Err(format!("`{text}` is not a positive size"));
+    }
+    if bytes > MAX_FILE_BYTES as f64 {
+        return Err(format!(
+            "`{text}` is over {}, the most one file can be",
+            human_size(MAX_FILE_BYTES)
+        ));
     }
     Ok(bytes as u64)
 }
@@ -377,6 +386,14 @@ pub fn load_text(display: &str, text: &str) -> Option<LoadedFile> {
 }
 
 fn classify(display: String, bytes: Vec<u8>) -> Read_ {
+    // Every text is loaded here: none may have offsets beyond a node's `u32` span.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Read_::Error(InputError::TooLarge {
+            path: display,
+            size: Some(bytes.len() as u64),
+            limit: MAX_FILE_BYTES,
+        });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Read_::Skipped(Skipped {
             path: display,
@@ -515,6 +532,8 @@ mod tests {
         assert!(parse_size("-1M").is_err());
         assert!(parse_size("M").is_err());
         assert!(parse_size("3 parsecs").is_err());
+        assert_eq!(parse_size("4294967295"), Ok(MAX_FILE_BYTES));
+        assert!(parse_size("4G").is_err());
     }
 
     #[test]

@@ -56,14 +56,14 @@ fn walk(node: &Node, out: &mut Vec<Range<usize>>) {
             if node.get_str("kind") == Some("Secret") {
                 for key in ["data", "stringData"] {
                     if let Some(data) = node.get(key) {
-                        out.push(data.span.clone());
+                        out.push(data.span());
                     }
                 }
             }
             if let (Some(name), Some(value)) = (node.get_str("name"), node.get("value"))
                 && is_secret_name(name)
             {
-                out.push(value.span.clone());
+                out.push(value.span());
             }
             for e in entries {
                 walk(&e.value, out);

@@ -155,14 +155,14 @@ impl<'s> Builder<'s> {
                     _ if style == Style::Plain && tag.is_none() => resolve_plain(&text),
                     _ => ScalarKind::String,
                 };
-                let node = Node {
-                    span: range,
-                    value: Value::Scalar(Scalar {
+                let node = Node::new(
+                    range,
+                    Value::Scalar(Scalar {
                         text: text.into(),
                         style,
                         kind,
                     }),
-                };
+                );
                 self.finish_node(node, anchor);
             }
             Event::SequenceStart(style, anchor, _) => self.stack.push(Frame::Seq {
@@ -189,12 +189,12 @@ impl<'s> Builder<'s> {
                     let end = if flow_end {
                         range.end
                     } else {
-                        items.last().map_or(range.end, |n| n.span.end)
+                        items.last().map_or(range.end, |n| n.span().end)
                     };
-                    let node = Node {
-                        span: start..end.max(start),
-                        value: Value::Seq(super::fast_yaml::fit(items)),
-                    };
+                    let node = Node::new(
+                        start..end.max(start),
+                        Value::Seq(super::fast_yaml::fit(items)),
+                    );
                     self.finish_node(node, anchor);
                 }
             }
@@ -210,13 +210,13 @@ impl<'s> Builder<'s> {
                     let end = if flow_end {
                         range.end
                     } else {
-                        entries.last().map_or(range.end, |e| e.value.span.end)
+                        entries.last().map_or(range.end, |e| e.value.span().end)
                     };
                     let entries = merge_and_check_keys(entries, &mut self.problems, self.doc_index);
-                    let node = Node {
-                        span: start..end.max(start),
-                        value: Value::Map(super::fast_yaml::fit(entries)),
-                    };
+                    let node = Node::new(
+                        start..end.max(start),
+                        Value::Map(super::fast_yaml::fit(entries)),
+                    );
                     self.finish_node(node, anchor);
                 }
             }
@@ -236,18 +236,18 @@ impl<'s> Builder<'s> {
                     }
                     self.budget_used += size;
                     let mut node = target.clone();
-                    node.span = range;
+                    node.set_span(range);
                     self.finish_node(node, 0);
                 }
                 None => {
-                    let node = Node {
-                        span: range,
-                        value: Value::Scalar(Scalar {
+                    let node = Node::new(
+                        range,
+                        Value::Scalar(Scalar {
                             text: Default::default(),
                             style: Style::Plain,
                             kind: ScalarKind::Null,
                         }),
-                    };
+                    );
                     self.finish_node(node, 0);
                 }
             },
@@ -305,34 +305,35 @@ fn report_duplicate_keys<'e>(
 ) {
     // Most mappings are small: comparing with the earlier keys needs no allocation; large
     // ones get a map so a 100k-key mapping stays linear.
-    let keyed = entries.filter_map(|e| e.key.text().map(|k| (k, &e.key.span)));
-    let mut seen: HashMap<&str, &Range<usize>> = HashMap::new();
-    let mut earlier: Vec<(&str, &Range<usize>)> = Vec::new();
+    let keyed = entries.filter_map(|e| e.key.text().map(|k| (k, e.key.span())));
+    let mut seen: HashMap<&str, Range<usize>> = HashMap::new();
+    let mut earlier: Vec<(&str, Range<usize>)> = Vec::new();
     for (key, span) in keyed {
         let first = if earlier.len() < 32 {
-            let found = earlier.iter().find(|(k, _)| *k == key).map(|(_, s)| *s);
+            let found = earlier
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, s)| s.clone());
             if found.is_none() {
-                earlier.push((key, span));
+                earlier.push((key, span.clone()));
                 if earlier.len() == 32 {
-                    seen.extend(earlier.iter().copied());
+                    seen.extend(earlier.iter().cloned());
                 }
             }
             found
         } else {
             match seen.get(key) {
-                Some(first) => Some(*first),
+                Some(first) => Some(first.clone()),
                 None => {
-                    seen.insert(key, span);
+                    seen.insert(key, span.clone());
                     None
                 }
             }
         };
         if let Some(first) = first {
             problems.push(Problem {
-                kind: ProblemKind::DuplicateKey {
-                    first: first.clone(),
-                },
-                span: span.clone(),
+                kind: ProblemKind::DuplicateKey { first },
+                span,
                 message: format!("duplicate key `{key}`"),
                 document,
             });
@@ -419,10 +420,10 @@ mod tests {
         let (f, p) = parse_str("a:\n  b: \"x☕\"\n  c: yes\n");
         let root = &p.documents[0].root;
         let b = root.get_path(&["a", "b"]).unwrap();
-        assert_eq!(&f.text[b.span.clone()], "\"x☕\"");
+        assert_eq!(&f.text[b.span()], "\"x☕\"");
         assert_eq!(b.as_str(), Some("x☕"));
         let c = root.get_path(&["a", "c"]).unwrap();
-        assert_eq!(&f.text[c.span.clone()], "yes");
+        assert_eq!(&f.text[c.span()], "yes");
         assert_eq!(c.scalar().unwrap().kind, ScalarKind::Bool(true));
     }
 
@@ -482,9 +483,9 @@ mod tests {
     fn bom_and_crlf() {
         let (f, p) = parse_str("\u{feff}a: b\r\nc: d\r\n");
         let c = p.documents[0].root.get("c").unwrap();
-        assert_eq!(&f.text[c.span.clone()], "d");
-        assert_eq!(f.position(c.span.start).line, 2);
-        assert_eq!(f.position(c.span.start).column, 4);
+        assert_eq!(&f.text[c.span()], "d");
+        assert_eq!(f.position(c.span().start).line, 2);
+        assert_eq!(f.position(c.span().start).column, 4);
     }
 
     #[test]
@@ -492,7 +493,7 @@ mod tests {
         let (f, p) = parse_str("{\n\t\"kind\": \"Pod\",\n\t\"n\": true\n}\n");
         assert!(p.problems.is_empty(), "{:?}", p.problems);
         let kind = p.documents[0].root.get("kind").unwrap();
-        assert_eq!(&f.text[kind.span.clone()], "\"Pod\"");
+        assert_eq!(&f.text[kind.span()], "\"Pod\"");
         let n = p.documents[0].root.get("n").unwrap();
         assert_eq!(n.scalar().unwrap().kind, ScalarKind::Bool(true));
     }

@@ -95,7 +95,7 @@ fn suite(file: &crate::input::load::LoadedFile, findings: &[&Finding]) -> (Strin
                     Some(ns) => format!("{kind} {ns}/{name}"),
                     None => format!("{kind} {name}"),
                 },
-                span: Some(node.span.clone()),
+                span: Some(node.span()),
                 failures: Vec::new(),
             });
         }

@@ -115,9 +115,9 @@ fn collect(model: &Model<'_>) -> Vec<Suppression> {
         {
             out.push(Suppression {
                 file: o.file,
-                span: node.span.clone(),
+                span: node.span(),
                 directive: parse::annotation(node.text().unwrap_or("")),
-                scope: Scope::Span(o.node.span.clone()),
+                scope: Scope::Span(o.node.span()),
                 used: false,
             });
         }

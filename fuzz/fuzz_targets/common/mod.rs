@@ -22,7 +22,7 @@ pub fn check_span(text: &str, span: &Range<usize>, what: &str) {
 }
 
 pub fn check_node(text: &str, node: &Node) {
-    check_span(text, &node.span, "node");
+    check_span(text, &node.span(), "node");
     for item in node.items() {
         check_node(text, item);
     }

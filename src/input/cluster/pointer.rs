@@ -27,11 +27,11 @@ const BISECT_FROM: usize = 32;
 pub fn at_with(file: &LoadedFile, offset: usize, ordered: &mut Ordered) -> Option<String> {
     // Documents are in stream order: a binary search keeps a 100k-document file linear.
     let docs = &file.parsed.documents;
-    let first = docs.partition_point(|d| d.root.span.end < offset);
+    let first = docs.partition_point(|d| d.root.span().end < offset);
     let doc = docs[first..]
         .iter()
-        .take_while(|d| d.root.span.start <= offset)
-        .find(|d| offset <= d.root.span.end)?;
+        .take_while(|d| d.root.span().start <= offset)
+        .find(|d| offset <= d.root.span().end)?;
     let mut pointer = String::new();
     walk(&doc.root, offset, &mut pointer, ordered);
     Some(pointer)
@@ -52,11 +52,11 @@ fn push_token(pointer: &mut String, token: &str) {
 fn entry_range(e: &crate::input::node::Entry) -> (usize, usize) {
     let end = e
         .value
-        .span
+        .span()
         .end
-        .max(e.key.span.end)
-        .max(e.key.span.start + 1);
-    (e.key.span.start, end)
+        .max(e.key.span().end)
+        .max(e.key.span().start + 1);
+    (e.key.span().start, end)
 }
 
 /// The first child (in order) whose range contains `offset`: by bisection when the children
@@ -91,13 +91,13 @@ fn walk(node: &Node, offset: usize, path: &mut String, ordered: &mut Ordered) {
             if let Some(k) = child(node, entries, entry_range, offset, ordered) {
                 let e = &entries[k];
                 push_token(path, e.key.text().unwrap_or(""));
-                if e.value.span.start <= offset && offset < e.value.span.end {
+                if e.value.span().start <= offset && offset < e.value.span().end {
                     walk(&e.value, offset, path, ordered);
                 }
             }
         }
         Value::Seq(items) => {
-            let range = |item: &Node| (item.span.start, item.span.end);
+            let range = |item: &Node| (item.span().start, item.span().end);
             if let Some(i) = child(node, items, range, offset, ordered) {
                 path.push('/');
                 let _ = write!(path, "{i}");
@@ -135,7 +135,7 @@ mod tests {
                     start <= offset && offset < end
                 }) {
                     push_token(path, e.key.text().unwrap_or(""));
-                    if e.value.span.start <= offset && offset < e.value.span.end {
+                    if e.value.span().start <= offset && offset < e.value.span().end {
                         scanned(&e.value, offset, path);
                     }
                 }
@@ -143,7 +143,7 @@ mod tests {
             Value::Seq(items) => {
                 if let Some(i) = items
                     .iter()
-                    .position(|n| n.span.start <= offset && offset < n.span.end)
+                    .position(|n| n.span().start <= offset && offset < n.span().end)
                 {
                     let _ = write!(path, "/{i}");
                     scanned(&items[i], offset, path);

@@ -103,15 +103,12 @@ impl FastParser<'_> {
         let node = if close == b'}' {
             let entries = self.entry_stack.drain(entry_base..).collect();
             let entries = merge_and_check_keys(entries, &mut self.parsed.problems, 0);
-            Node {
-                span,
-                value: Value::Map(fit(entries)),
-            }
+            Node::new(span, Value::Map(fit(entries)))
         } else {
-            Node {
+            Node::new(
                 span,
-                value: Value::Seq(self.item_stack.drain(item_base..).collect()),
-            }
+                Value::Seq(self.item_stack.drain(item_base..).collect()),
+            )
         };
         Ok((node, i + 1))
     }

@@ -225,16 +225,13 @@ impl FastParser<'_> {
         let start = self.base + first_key;
         let end = self.entry_stack[base..]
             .last()
-            .map_or(start, |e| e.value.span.end);
+            .map_or(start, |e| e.value.span().end);
         let entries = merge_and_check_keys(
             self.entry_stack.drain(base..).collect(),
             &mut self.parsed.problems,
             self.parsed.document_count,
         );
-        Ok(Node {
-            span: start..end,
-            value: Value::Map(fit(entries)),
-        })
+        Ok(Node::new(start..end, Value::Map(fit(entries))))
     }
 
     /// A block sequence whose dashes sit at column `indent`.
@@ -266,11 +263,13 @@ impl FastParser<'_> {
         } else {
             self.base + start
         };
-        let end = self.item_stack[base..].last().map_or(start, |n| n.span.end);
-        Ok(Node {
-            span: start..end,
-            value: Value::Seq(self.item_stack.drain(base..).collect()),
-        })
+        let end = self.item_stack[base..]
+            .last()
+            .map_or(start, |n| n.span().end);
+        Ok(Node::new(
+            start..end,
+            Value::Seq(self.item_stack.drain(base..).collect()),
+        ))
     }
 
     /// The value after a key's `:` or an item's `-` at `from`, in a block indented by
@@ -343,14 +342,14 @@ impl FastParser<'_> {
         } else {
             ScalarKind::String
         };
-        Node {
-            span: self.span(t.start, t.end),
-            value: Value::Scalar(Scalar {
+        Node::new(
+            self.span(t.start, t.end),
+            Value::Scalar(Scalar {
                 text: t.text,
                 style: t.style,
                 kind,
             }),
-        }
+        )
     }
 
     /// A one-line plain or quoted scalar at `at`, in block context.
@@ -482,10 +481,7 @@ impl FastParser<'_> {
             }
         }
         self.finish_line(i + 1)?;
-        Ok(Node {
-            span: self.span(at, i + 1),
-            value: Value::Seq(fit(items)),
-        })
+        Ok(Node::new(self.span(at, i + 1), Value::Seq(fit(items))))
     }
 
     /// `{}` (flow mappings with content are left to the general parser).
@@ -495,10 +491,7 @@ impl FastParser<'_> {
             return Err(GiveUp);
         }
         self.finish_line(close + 1)?;
-        Ok(Node {
-            span: self.span(at, close + 1),
-            value: Value::Map(Vec::new()),
-        })
+        Ok(Node::new(self.span(at, close + 1), Value::Map(Vec::new())))
     }
 
     /// `|` or `|-` followed by lines indented deeper than `indent`.
@@ -578,14 +571,14 @@ impl FastParser<'_> {
             line + self.spaces(line).min(content_indent)
         };
         self.pos = line.min(self.b.len());
-        Ok(Node {
-            span: self.span(first_content, end),
-            value: Value::Scalar(Scalar {
+        Ok(Node::new(
+            self.span(first_content, end),
+            Value::Scalar(Scalar {
                 text: text.into(),
                 style: Style::Literal,
                 kind: ScalarKind::String,
             }),
-        })
+        ))
     }
 }
 

@@ -51,7 +51,7 @@ impl Decoded {
     /// The text of a string scalar and its byte map. `text` is the outer file's text.
     pub fn of_scalar(outer: &str, node: &Node) -> Option<Self> {
         let scalar = node.scalar()?;
-        let whole = node.span.clone();
+        let whole = node.span();
         let src = outer.get(whole.clone())?;
         let mapped = match scalar.style {
             Style::Plain => plain(src, whole.start),
@@ -130,7 +130,7 @@ impl Decoded {
     }
 
     fn remap(&self, node: &mut Node) {
-        node.span = self.outer(&node.span);
+        node.set_span(self.outer(&node.span()));
         match &mut node.value {
             Value::Scalar(_) => {}
             Value::Seq(items) => items.iter_mut().for_each(|n| self.remap(n)),
@@ -163,7 +163,7 @@ pub fn parse_embedded(outer: &str, node: &Node) -> Result<Option<Embedded>, Embe
             }
             None => {
                 return Err(EmbeddedError {
-                    span: node.span.clone(),
+                    span: node.span(),
                     message: "the URL-encoded policy document has an invalid `%` escape".into(),
                 });
             }
@@ -338,14 +338,14 @@ pub fn parse_embedded_text(
         Some(src) if src.starts_with('"') => Style::DoubleQuoted,
         _ => Style::Folded,
     };
-    let node = Node {
+    let node = Node::new(
         span,
-        value: Value::Scalar(crate::input::Scalar {
+        Value::Scalar(crate::input::Scalar {
             text: text.into(),
             style,
             kind: crate::input::ScalarKind::String,
         }),
-    };
+    );
     parse_embedded(outer, &node)
 }
 
@@ -368,7 +368,7 @@ mod tests {
             .unwrap();
         assert!(e.exact);
         let v = e.root.get("Version").unwrap();
-        assert_eq!(&f.text[v.span.clone()], r#"\"2012-10-17\""#);
+        assert_eq!(&f.text[v.span()], r#"\"2012-10-17\""#);
     }
 
     #[test]
@@ -381,7 +381,7 @@ mod tests {
             .unwrap();
         assert!(e.url_encoded && e.exact);
         let v = e.root.get("Version").unwrap();
-        assert_eq!(&f.text[v.span.clone()], "%222012-10-17%22");
+        assert_eq!(&f.text[v.span()], "%222012-10-17%22");
     }
 
     #[test]
@@ -393,8 +393,8 @@ mod tests {
             .unwrap();
         assert!(e.exact);
         let v = e.root.get("Version").unwrap();
-        assert_eq!(&f.text[v.span.clone()], "\"2012-10-17\"");
-        assert_eq!(f.position(v.span.start).line, 4);
+        assert_eq!(&f.text[v.span()], "\"2012-10-17\"");
+        assert_eq!(f.position(v.span().start).line, 4);
     }
 
     #[test]
@@ -404,7 +404,7 @@ mod tests {
         let node = root.get("doc").unwrap();
         let e = parse_embedded(&f.text, node).unwrap().unwrap();
         assert!(!e.exact);
-        assert_eq!(e.root.get("Version").unwrap().span, node.span);
+        assert_eq!(e.root.get("Version").unwrap().span(), node.span());
     }
 
     #[test]
@@ -449,9 +449,9 @@ mod tests {
                 let Some(node) = root.get("D") else { continue };
                 if let Ok(Some(e)) = parse_embedded(&f.text, node) {
                     fn check(f: &SourceFile, n: &Node) {
-                        assert!(n.span.start <= n.span.end && n.span.end <= f.text.len());
-                        assert!(f.text.is_char_boundary(n.span.start));
-                        assert!(f.text.is_char_boundary(n.span.end));
+                        assert!(n.span().start <= n.span().end && n.span().end <= f.text.len());
+                        assert!(f.text.is_char_boundary(n.span().start));
+                        assert!(f.text.is_char_boundary(n.span().end));
                         match &n.value {
                             Value::Scalar(_) => {}
                             Value::Seq(items) => items.iter().for_each(|i| check(f, i)),

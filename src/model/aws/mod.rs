@@ -138,10 +138,10 @@ impl Field<'_> {
     }
 
     pub fn span(&self) -> Range<usize> {
-        if self.value.span.is_empty() {
+        if self.value.span().is_empty() {
             self.key.clone()
         } else {
-            self.value.span.clone()
+            self.value.span()
         }
     }
 }

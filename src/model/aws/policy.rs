@@ -268,7 +268,7 @@ impl<'n> Statement<'n> {
         self.node
             .entry("Principal")
             .or_else(|| self.node.entry("Effect"))
-            .map_or(self.node.span.clone(), |e| e.key.span.clone())
+            .map_or(self.node.span(), |e| e.key.span())
     }
 }
 

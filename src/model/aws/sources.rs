@@ -38,7 +38,7 @@ pub(super) fn build<'a>(model: &Model<'a>) -> AwsModel<'a> {
 
 fn field<'a>(map: &'a Node, key: &str) -> Option<Field<'a>> {
     map.entry(key).map(|e| Field {
-        key: e.key.span.clone(),
+        key: e.key.span(),
         value: NodeRef::Input(&e.value),
     })
 }
@@ -58,7 +58,7 @@ fn document<'a>(aws: &mut AwsModel<'a>, file: FileId, text: &str, root: &'a Node
         if super::Policy::of(root).is_some_and(|p| p.looks_like_trust_policy()) {
             let anchor = root
                 .entry("Statement")
-                .map_or(root.span.clone(), |e| e.key.span.clone());
+                .map_or(root.span(), |e| e.key.span());
             aws.roles.push(Role {
                 form: Form::PolicyFile,
                 file,
@@ -102,13 +102,13 @@ fn iam_role<'a>(aws: &mut AwsModel<'a>, file: FileId, text: &str, role: &'a Node
     let path = role.get_str("Path").unwrap_or("/").to_string();
     let anchor = arn_node
         .or_else(|| role.get("RoleName"))
-        .map_or(role.span.clone(), |n| n.span.clone());
+        .map_or(role.span(), |n| n.span());
     let (trust, trust_error) = trust_of(text, role.get("AssumeRolePolicyDocument"));
     aws.roles.push(Role {
         form: Form::GetRole,
         file,
         object: None,
-        arn_span: arn_node.map(|n| n.span.clone()),
+        arn_span: arn_node.map(|n| n.span()),
         arn,
         name: name.or_else(|| {
             arn_node
@@ -158,7 +158,7 @@ fn trust_of<'a>(
 
 fn association<'a>(aws: &mut AwsModel<'a>, form: Form, file: FileId, a: &'a Node) {
     let service_account = field(a, "serviceAccount");
-    let anchor = service_account.as_ref().map_or(a.span.clone(), Field::span);
+    let anchor = service_account.as_ref().map_or(a.span(), Field::span);
     aws.associations.push(Association {
         form,
         file,
@@ -193,7 +193,7 @@ fn describe_cluster(aws: &mut AwsModel<'_>, file: FileId, c: &Node) {
         file,
         name: name.to_string(),
         account,
-        arn_span: arn_node.map_or(c.span.clone(), |n| n.span.clone()),
+        arn_span: arn_node.map_or(c.span(), |n| n.span()),
     });
 }
 
@@ -221,7 +221,7 @@ fn service_account<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
         name_span: o
             .metadata
             .and_then(|m| m.get("name"))
-            .map_or(o.node.span.clone(), |n| n.span.clone()),
+            .map_or(o.node.span(), |n| n.span()),
         role_arn,
         audience,
         audience_field,
@@ -243,7 +243,7 @@ fn eksctl<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
             form: Form::Eksctl,
             file: o.file,
             object: Some(o.id),
-            anchor: service_account.as_ref().map_or(a.span.clone(), Field::span),
+            anchor: service_account.as_ref().map_or(a.span(), Field::span),
             cluster: cluster.clone(),
             namespace: field(a, "namespace"),
             service_account,
@@ -287,7 +287,7 @@ fn eksctl<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
             object: Some(o.id),
             namespace: meta.get_str("namespace").unwrap_or("default").to_string(),
             name: name.to_string(),
-            name_span: name_node.span.clone(),
+            name_span: name_node.span(),
             role_arn,
             audience: audience_field
                 .as_ref()
@@ -316,9 +316,7 @@ fn ack_association<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
         form: Form::AckAssociation,
         file: o.file,
         object: Some(o.id),
-        anchor: service_account
-            .as_ref()
-            .map_or(o.node.span.clone(), Field::span),
+        anchor: service_account.as_ref().map_or(o.node.span(), Field::span),
         cluster,
         namespace: field(spec, "namespace"),
         service_account,
@@ -353,7 +351,7 @@ fn ack_role<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>, text: &str) {
         arn_span: None,
         name: name_node.and_then(Node::as_str).map(str::to_string),
         path: spec.get_str("path").unwrap_or("/").to_string(),
-        anchor: name_node.map_or(o.node.span.clone(), |n| n.span.clone()),
+        anchor: name_node.map_or(o.node.span(), |n| n.span()),
         trust,
         trust_error,
         address: None,

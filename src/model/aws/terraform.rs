@@ -25,14 +25,14 @@ pub(super) fn build(aws: &mut AwsModel<'_>, model: &Model<'_>) {
 }
 
 fn scalar(span: std::ops::Range<usize>, text: impl Into<String>, kind: ScalarKind) -> Node {
-    Node {
+    Node::new(
         span,
-        value: Value::Scalar(Scalar {
+        Value::Scalar(Scalar {
             text: compact_str::CompactString::from(text.into()),
             style: Style::DoubleQuoted,
             kind,
         }),
-    }
+    )
 }
 
 /// A placeholder for a value not known statically (`${var.x}`): format checks skip it.
@@ -71,13 +71,13 @@ fn to_node(model: &Model<'_>, tf: &TerraformIndex<'_>, file: FileId, expr: &Expr
             Some(s) => scalar(span, s, ScalarKind::String),
             None => opaque(model, file, expr),
         },
-        ExprKind::List(items) => Node {
+        ExprKind::List(items) => Node::new(
             span,
-            value: Value::Seq(items.iter().map(|e| to_node(model, tf, file, e)).collect()),
-        },
-        ExprKind::Map(entries) => Node {
+            Value::Seq(items.iter().map(|e| to_node(model, tf, file, e)).collect()),
+        ),
+        ExprKind::Map(entries) => Node::new(
             span,
-            value: Value::Map(
+            Value::Map(
                 entries
                     .iter()
                     .map(|e| {
@@ -97,7 +97,7 @@ fn to_node(model: &Model<'_>, tf: &TerraformIndex<'_>, file: FileId, expr: &Expr
                     })
                     .collect(),
             ),
-        },
+        ),
         ExprKind::Reference(_) => match tf.resolve(file, expr) {
             Resolved::Literal { file: f, expr: e } if f == file => to_node(model, tf, f, e),
             Resolved::Literal { file: f, expr: e } => {
@@ -112,7 +112,7 @@ fn to_node(model: &Model<'_>, tf: &TerraformIndex<'_>, file: FileId, expr: &Expr
 }
 
 fn respan(n: &mut Node, span: &std::ops::Range<usize>) {
-    n.span = span.clone();
+    n.set_span(span.clone());
     match &mut n.value {
         Value::Scalar(_) => {}
         Value::Seq(items) => items.iter_mut().for_each(|i| respan(i, span)),
@@ -350,10 +350,7 @@ fn policy_document(
         if let Some(first) = s.body.blocks("principals").next() {
             entries.push(Entry {
                 key: key(&first.ident_span, "Principal"),
-                value: Node {
-                    span: first.span.clone(),
-                    value: Value::Map(principals),
-                },
+                value: Node::new(first.span.clone(), Value::Map(principals)),
             });
         }
         let mut tests: Vec<Entry> = Vec::new();
@@ -382,37 +379,25 @@ fn policy_document(
                 }
                 None => tests.push(Entry {
                     key: key(&test.value.span, &test_text),
-                    value: Node {
-                        span: c.span.clone(),
-                        value: Value::Map(vec![entry]),
-                    },
+                    value: Node::new(c.span.clone(), Value::Map(vec![entry])),
                 }),
             }
         }
         if let Some(first) = s.body.blocks("condition").next() {
             entries.push(Entry {
                 key: key(&first.ident_span, "Condition"),
-                value: Node {
-                    span: first.span.clone(),
-                    value: Value::Map(tests),
-                },
+                value: Node::new(first.span.clone(), Value::Map(tests)),
             });
         }
-        statements.push(Node {
-            span: s.span.clone(),
-            value: Value::Map(entries),
-        });
+        statements.push(Node::new(s.span.clone(), Value::Map(entries)));
     }
-    let root = Node {
-        span: block.span.clone(),
-        value: Value::Map(vec![Entry {
+    let root = Node::new(
+        block.span.clone(),
+        Value::Map(vec![Entry {
             key: key(&block.anchor(), "Statement"),
-            value: Node {
-                span: block.span.clone(),
-                value: Value::Seq(statements),
-            },
+            value: Node::new(block.span.clone(), Value::Seq(statements)),
         }]),
-    };
+    );
     TrustPolicy {
         root: root.into(),
         exact: true,

@@ -289,7 +289,7 @@ fn located(file: FileId, n: &Node) -> Option<Located> {
     Some(Located {
         text: n.text()?.to_string(),
         file,
-        span: n.span.clone(),
+        span: n.span(),
         via: None,
     })
 }
@@ -300,14 +300,14 @@ fn doc_field(file: FileId, n: &Node, arm: bool) -> Option<Field> {
     if arm && text.starts_with('[') && !text.starts_with("[[") {
         return Some(Field::Unknown(Unknown {
             file,
-            span: n.span.clone(),
+            span: n.span(),
             reason: "it is an ARM template expression".into(),
         }));
     }
     Some(Field::Known(Located {
         text: text.to_string(),
         file,
-        span: n.span.clone(),
+        span: n.span(),
         via: None,
     }))
 }
@@ -316,7 +316,7 @@ fn doc_audiences(file: FileId, n: &Node, arm: bool) -> Audiences {
     match &n.value {
         crate::input::Value::Seq(items) => Audiences::List {
             file,
-            span: n.span.clone(),
+            span: n.span(),
             items: items
                 .iter()
                 .filter_map(|i| doc_field(file, i, arm))
@@ -327,12 +327,12 @@ fn doc_audiences(file: FileId, n: &Node, arm: bool) -> Audiences {
             // A single string where a list belongs: one item, so the count check still runs.
             Some(f @ Field::Known(_)) => Audiences::List {
                 file,
-                span: n.span.clone(),
+                span: n.span(),
                 items: vec![f],
             },
             None => Audiences::List {
                 file,
-                span: n.span.clone(),
+                span: n.span(),
                 items: Vec::new(),
             },
         },

@@ -49,7 +49,7 @@ pub(super) fn aso_fic(model: &Model<'_>, config_maps: &ConfigMaps<'_>, id: Objec
             &o.namespace,
             o.file,
             &entry.value,
-            entry.key.span.clone(),
+            entry.key.span(),
         ))
     };
     let owner = get("owner");
@@ -73,7 +73,7 @@ pub(super) fn aso_fic(model: &Model<'_>, config_maps: &ConfigMaps<'_>, id: Objec
     Fic {
         form: Form::Aso,
         file: o.file,
-        anchor: name_node.map_or_else(|| o.node.span.clone(), |n| n.span.clone()),
+        anchor: name_node.map_or_else(|| o.node.span(), |n| n.span()),
         object: Some(id),
         display: o.display_name(),
         name: name_node.and_then(|n| doc_field(o.file, n, false)),
@@ -81,7 +81,7 @@ pub(super) fn aso_fic(model: &Model<'_>, config_maps: &ConfigMaps<'_>, id: Objec
         issuer: from_config("issuer", "issuerFromConfig"),
         subject: from_config("subject", "subjectFromConfig"),
         audiences: get("audiences").map(|n| doc_audiences(o.file, n, false)),
-        claims_expression: get("claimsMatchingExpression").map(|n| n.span.clone()),
+        claims_expression: get("claimsMatchingExpression").map(|n| n.span()),
         identity,
         identity_display,
     }
@@ -136,7 +136,7 @@ pub(super) fn aso_identity(model: &Model<'_>, id: ObjectId) -> Identity {
         anchor: o
             .metadata
             .and_then(|m| m.get("name"))
-            .map_or_else(|| o.node.span.clone(), |n| n.span.clone()),
+            .map_or_else(|| o.node.span(), |n| n.span()),
         client_id: status("clientId"),
         principal_id: status("principalId"),
         tenant_id: status("tenantId"),
@@ -176,7 +176,7 @@ pub(super) fn az_item(file: FileId, item: &Node, out: &mut AzureIdentities) {
         out.fics.push(Fic {
             form: Form::AzCli,
             file,
-            anchor: name.map_or_else(|| item.span.clone(), |n| n.span.clone()),
+            anchor: name.map_or_else(|| item.span(), |n| n.span()),
             object: None,
             display: format!(
                 "federated credential `{}`",
@@ -193,7 +193,7 @@ pub(super) fn az_item(file: FileId, item: &Node, out: &mut AzureIdentities) {
             claims_expression: item
                 .get("claimsMatchingExpression")
                 .filter(|n| !n.is_null())
-                .map(|n| n.span.clone()),
+                .map(|n| n.span()),
             identity,
             identity_display,
         });
@@ -209,9 +209,7 @@ pub(super) fn az_item(file: FileId, item: &Node, out: &mut AzureIdentities) {
             key: azure_identity_key(rg.as_deref(), name),
             display: format!("identity `{name}`"),
             file,
-            anchor: item
-                .get("name")
-                .map_or_else(|| item.span.clone(), |n| n.span.clone()),
+            anchor: item.get("name").map_or_else(|| item.span(), |n| n.span()),
             client_id: item.get("clientId").and_then(|n| located(file, n)),
             principal_id: item.get("principalId").and_then(|n| located(file, n)),
             tenant_id: item.get("tenantId").and_then(|n| located(file, n)),
@@ -262,7 +260,7 @@ fn arm_resource(file: FileId, r: &Node, parent: Option<&Node>, out: &mut AzureId
         let name_field = match (name, fic_name) {
             (Some(n), Some(f)) if !f.starts_with('[') && parent.is_none() => {
                 // Point at the FIC part of `<identity>/<fic>` inside the quotes.
-                let at = n.span.start + 1 + identity_name.len() + 1;
+                let at = n.span().start + 1 + identity_name.len() + 1;
                 Some(Field::Known(Located {
                     text: f.to_string(),
                     file,
@@ -275,9 +273,9 @@ fn arm_resource(file: FileId, r: &Node, parent: Option<&Node>, out: &mut AzureId
         };
         let name_field = match (name_field, name) {
             // `<identity>/<fic>` spans computed from the text only hold for plain JSON strings.
-            (Some(Field::Known(l)), Some(n)) if n.span.len() != name_text.len() + 2 => {
+            (Some(Field::Known(l)), Some(n)) if n.span().len() != name_text.len() + 2 => {
                 Some(Field::Known(Located {
-                    span: n.span.clone(),
+                    span: n.span(),
                     ..l
                 }))
             }
@@ -286,7 +284,7 @@ fn arm_resource(file: FileId, r: &Node, parent: Option<&Node>, out: &mut AzureId
         out.fics.push(Fic {
             form: Form::Arm,
             file,
-            anchor: name.map_or_else(|| r.span.clone(), |n| n.span.clone()),
+            anchor: name.map_or_else(|| r.span(), |n| n.span()),
             object: None,
             display: format!("ARM resource `{name_text}`"),
             name: name_field,
@@ -298,7 +296,7 @@ fn arm_resource(file: FileId, r: &Node, parent: Option<&Node>, out: &mut AzureId
             audiences: prop("audiences").map(|n| doc_audiences(file, n, true)),
             claims_expression: prop("claimsMatchingExpression")
                 .filter(|n| !n.is_null())
-                .map(|n| n.span.clone()),
+                .map(|n| n.span()),
             identity: format!("arm:{}:{}", file.0, identity_name.to_ascii_lowercase()),
             identity_display: format!("identity `{identity_name}`"),
         });

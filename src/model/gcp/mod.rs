@@ -54,7 +54,7 @@ impl Located {
         Some(Self::new(
             node.as_str()?.to_string(),
             file,
-            node.span.clone(),
+            node.span(),
             source,
         ))
     }
@@ -302,7 +302,7 @@ fn kcc_service_account(o: &Object<'_>) -> Option<GoogleServiceAccount> {
     let anchor = o
         .metadata
         .and_then(|m| m.get("name"))
-        .map_or_else(|| o.node.span.clone(), |n| n.span.clone());
+        .map_or_else(|| o.node.span(), |n| n.span());
     Some(GoogleServiceAccount {
         account_id: account_id.to_string(),
         project: kcc_project(o),
@@ -399,7 +399,7 @@ fn kcc_bindings(
     let anchor = o
         .node
         .get("kind")
-        .map_or_else(|| o.node.span.clone(), |k| k.span.clone());
+        .map_or_else(|| o.node.span(), |k| k.span());
     let base = |role: Option<Located>, member: Option<Located>, anchor: Range<usize>| Binding {
         origin: Origin::Kcc(o.id),
         kind,
@@ -421,9 +421,7 @@ fn kcc_bindings(
     }
     for b in spec.get("bindings").map(Node::items).unwrap_or_default() {
         let role = b.get("role").and_then(located);
-        let anchor = b
-            .entry("role")
-            .map_or_else(|| b.span.clone(), |e| e.key.span.clone());
+        let anchor = b.entry("role").map_or_else(|| b.span(), |e| e.key.span());
         let members = b.get("members").map(Node::items).unwrap_or_default();
         if members.is_empty() {
             out.push(base(role.clone(), None, anchor.clone()));

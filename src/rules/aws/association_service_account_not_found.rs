@@ -81,7 +81,7 @@ impl Rule for AssociationServiceAccountNotFound {
                 let span = o
                     .metadata
                     .and_then(|m| m.get("name"))
-                    .map_or(o.node.span.clone(), |n| n.span.clone());
+                    .map_or(o.node.span(), |n| n.span());
                 f = f.related(o.file, span, "similar ServiceAccount defined here");
             }
             out.push(f);

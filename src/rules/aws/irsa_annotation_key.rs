@@ -55,7 +55,7 @@ impl Rule for IrsaAnnotationKey {
                         Finding::at(
                             self.id(),
                             o,
-                            e.key.span.clone(),
+                            e.key.span(),
                             format!(
                                 "`{key}` in the {place} of {} is not a key the EKS Pod Identity webhook reads, so it is ignored ({}): did you mean `{fixed}`?",
                                 o.display_name(),

@@ -81,7 +81,7 @@ impl Rule for IrsaAnnotationOnWrongObject {
                             });
                         format!("move `{key}` to the annotations of {sa_name}")
                     };
-                    out.push(Finding::at(self.id(), o, e.key.span.clone(), message).help(help));
+                    out.push(Finding::at(self.id(), o, e.key.span(), message).help(help));
                 }
             }
         }

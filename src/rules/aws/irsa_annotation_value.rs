@@ -79,7 +79,7 @@ impl IrsaAnnotationValue {
             };
             if let Some(p) = problem {
                 out.push(
-                    Finding::at(self.id(), o, v.span.clone(), format!("`{TOKEN_EXPIRATION}: {t}` on {owner} {p}"))
+                    Finding::at(self.id(), o, v.span(), format!("`{TOKEN_EXPIRATION}: {t}` on {owner} {p}"))
                         .help(format!("write whole seconds between {MIN} and {MAX} as a quoted string, e.g. `\"86400\"`")),
                 );
             }
@@ -95,7 +95,7 @@ impl IrsaAnnotationValue {
                 Finding::at(
                     self.id(),
                     o,
-                    map.entry(AUDIENCE).map_or(v.span.clone(), |e| if v.span.is_empty() { e.key.span.clone() } else { v.span.clone() }),
+                    map.entry(AUDIENCE).map_or(v.span(), |e| if v.span().is_empty() { e.key.span() } else { v.span() }),
                     format!("`{AUDIENCE}` on {owner} is empty: the projected token gets no usable audience and STS rejects it (`InvalidIdentityToken: Incorrect token audience`)"),
                 )
                 .help("remove the annotation (the default audience is `sts.amazonaws.com`) or set the audience the OIDC provider lists"),
@@ -124,7 +124,7 @@ impl IrsaAnnotationValue {
                 Finding::at(
                     self.id(),
                     o,
-                    v.span.clone(),
+                    v.span(),
                     format!("`{STS_REGIONAL_ENDPOINTS}: {t}` on {owner} is not a boolean `strconv.ParseBool` accepts, so the webhook ignores it and `AWS_STS_REGIONAL_ENDPOINTS` is not injected"),
                 )
                 .help("write `\"true\"` (regional STS endpoint) or `\"false\"`"),

@@ -43,7 +43,7 @@ impl Rule for IrsaAudienceMismatch {
                             ctx.model,
                             self.id(),
                             role,
-                            c.key_node.span.clone(),
+                            c.key_node.span(),
                             format!(
                                 "{} compares the token audience `{}` with the subject `{t}`: the audience is `sts.amazonaws.com` (or the ServiceAccount's `eks.amazonaws.com/audience`), so `AssumeRoleWithWebIdentity` is denied; did you mean `{sub_key}`?",
                                 trust_phrase(role),
@@ -67,9 +67,7 @@ impl Rule for IrsaAudienceMismatch {
                     .filter_map(|v| v.text())
                     .map(|w| format!("`{w}`"))
                     .collect();
-                let span = values
-                    .first()
-                    .map_or(auds[0].key_node.span.clone(), |v| v.span.clone());
+                let span = values.first().map_or(auds[0].key_node.span(), |v| v.span());
                 let source = if b.audience_field.is_some() {
                     "its `eks.amazonaws.com/audience`"
                 } else {

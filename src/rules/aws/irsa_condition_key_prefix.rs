@@ -55,7 +55,7 @@ impl Rule for IrsaConditionKeyPrefix {
                             ctx.model,
                             self.id(),
                             role,
-                            c.key_node.span.clone(),
+                            c.key_node.span(),
                             format!(
                                 "{} conditions on `{}`, a key that is never in the request ({why}), so `AssumeRoleWithWebIdentity` is denied; did you mean `{fixed}`?",
                                 trust_phrase(role),

@@ -34,7 +34,7 @@ impl Rule for IrsaForAllValues {
                         }
                         match by_operator
                             .iter_mut()
-                            .find(|(n, _, _)| n.span == c.operator_node.span)
+                            .find(|(n, _, _)| n.span() == c.operator_node.span())
                         {
                             Some((_, _, claims)) => claims.push(claim),
                             None => by_operator.push((c.operator_node, c.operator, vec![claim])),
@@ -53,7 +53,7 @@ impl Rule for IrsaForAllValues {
                             ctx.model,
                             self.id(),
                             role,
-                            node.span.clone(),
+                            node.span(),
                             format!(
                                 "{} uses `{operator}` on {claims}: `ForAllValues` is for multi-valued keys and is true when the key is absent, so it does not restrict the single-valued claim",
                                 trust_phrase(role)

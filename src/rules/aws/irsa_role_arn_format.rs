@@ -26,7 +26,7 @@ impl Rule for IrsaRoleArnFormat {
             let Err(problem) = parse_role_arn(text) else {
                 continue;
             };
-            let key = if b.form == Form::Eksctl && f.value.span != f.key {
+            let key = if b.form == Form::Eksctl && f.value.span() != f.key {
                 "the IRSA role ARN"
             } else {
                 "`eks.amazonaws.com/role-arn`"

@@ -56,7 +56,7 @@ impl Rule for IrsaRoleProviderAccount {
                             ctx.model,
                             self.id(),
                             role,
-                            node.span.clone(),
+                            node.span(),
                             format!(
                                 "{} trusts an OIDC provider in account {}, but the role is in account {account}: STS looks the provider up in the role's account (`InvalidIdentityToken: No OpenIDConnect provider found in your account`)",
                                 trust_phrase(role),

@@ -57,9 +57,7 @@ impl Rule for IrsaSubjectMismatch {
                 let values: Vec<&crate::input::Node> =
                     subs.iter().flat_map(|c| c.values()).collect();
                 let written: Vec<&str> = values.iter().filter_map(|v| v.text()).collect();
-                let span = values
-                    .first()
-                    .map_or(subs[0].key_node.span.clone(), |v| v.span.clone());
+                let span = values.first().map_or(subs[0].key_node.span(), |v| v.span());
                 let mut message = format!(
                     "{} allows `:sub` {} but ServiceAccount `{}/{}` that names this role gets a token with `sub` `{subject}`, so `AssumeRoleWithWebIdentity` is denied",
                     trust_phrase(role),
@@ -148,7 +146,7 @@ impl IrsaSubjectMismatch {
         } else {
             return None;
         };
-        Some(role_finding(ctx.model, self.id(), role, v.span.clone(), message).help(help))
+        Some(role_finding(ctx.model, self.id(), role, v.span(), message).help(help))
     }
 }
 

@@ -34,7 +34,7 @@ impl Rule for IrsaTrustPrincipal {
                     .collect();
                 let span = s
                     .action_entry()
-                    .map_or_else(|| s.anchor(), |e| e.value.span.clone());
+                    .map_or_else(|| s.anchor(), |e| e.value.span());
                 out.push(
                     role_finding(
                         ctx.model,
@@ -68,7 +68,7 @@ impl Rule for IrsaTrustPrincipal {
                 .statements()
                 .iter()
                 .find(|s| s.is_allow())
-                .and_then(|s| s.all_principals().first().map(|(_, n)| n.span.clone()))
+                .and_then(|s| s.all_principals().first().map(|(_, n)| n.span()))
                 .unwrap_or_else(|| role.anchor.clone());
             let mut f = role_finding(
                 ctx.model,

@@ -49,7 +49,7 @@ impl Rule for IrsaTrustTooBroad {
                                 ctx.model,
                                 self.id(),
                                 role,
-                                v.span.clone(),
+                                v.span(),
                                 format!("{} lets {what} assume the role (`:sub` pattern `{t}`)", trust_phrase(role)),
                             )
                             .help(format!("name each ServiceAccount exactly (`system:serviceaccount:<namespace>:<name>` under `StringEquals`){}", trust_note(role))),
@@ -68,7 +68,7 @@ impl Rule for IrsaTrustTooBroad {
                         ctx.model,
                         self.id(),
                         role,
-                        subs[0].key_node.span.clone(),
+                        subs[0].key_node.span(),
                         format!(
                             "{} checks `:sub` but not `:aud`: tokens the ServiceAccount gets for any audience are accepted, not only those for STS",
                             trust_phrase(role)

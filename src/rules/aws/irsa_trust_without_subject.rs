@@ -25,7 +25,7 @@ impl Rule for IrsaTrustWithoutSubject {
                     continue;
                 }
                 let (span, what) = match s.condition_entry() {
-                    Some(e) => (e.key.span.clone(), "its `Condition` has no `:sub` key"),
+                    Some(e) => (e.key.span(), "its `Condition` has no `:sub` key"),
                     None => (principal_span(&s, "Federated"), "it has no `Condition`"),
                 };
                 let subject = aws.bindings_using(role).next().map_or(

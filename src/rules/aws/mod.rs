@@ -111,7 +111,7 @@ pub fn is_positive(c: &Condition<'_>) -> bool {
 pub fn principal_span(s: &Statement<'_>, kind: &str) -> Range<usize> {
     s.principals(kind)
         .first()
-        .map_or_else(|| s.anchor(), |n| n.span.clone())
+        .map_or_else(|| s.anchor(), |n| n.span())
 }
 
 /// `sts:AssumeRoleWithWebIdentity` Allow statements for any OIDC provider.

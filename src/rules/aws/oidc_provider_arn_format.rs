@@ -58,7 +58,7 @@ impl Rule for OidcProviderArnFormat {
                         message.push_str(&format!("; did you mean `{f}`?"));
                     }
                     out.push(
-                        role_finding(ctx.model, self.id(), role, node.span.clone(), message).help(format!(
+                        role_finding(ctx.model, self.id(), role, node.span(), message).help(format!(
                             "use `arn:aws:iam::<account>:oidc-provider/` followed by the cluster's issuer without `https://` (`aws eks describe-cluster --query cluster.identity.oidc.issuer`){}",
                             trust_note(role)
                         )),

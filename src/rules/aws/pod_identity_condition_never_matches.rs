@@ -70,7 +70,7 @@ impl PodIdentityConditionNeverMatches {
                     ctx.model,
                     self.id(),
                     role,
-                    c.key_node.span.clone(),
+                    c.key_node.span(),
                     format!(
                         "{} conditions on `{}`, which is never present when EKS Pod Identity assumes the role (the caller is the EKS service; the session tags are request tags), so `AssumeRole` is denied",
                         trust_phrase(role),
@@ -102,7 +102,7 @@ impl PodIdentityConditionNeverMatches {
             message.push_str(&format!("; did you mean `aws:RequestTag/{s}`?"));
         }
         out.push(
-            role_finding(ctx.model, self.id(), role, c.key_node.span.clone(), message).help(
+            role_finding(ctx.model, self.id(), role, c.key_node.span(), message).help(
                 suggestion.map_or_else(
                     || "condition only on the six Pod Identity session tags".to_string(),
                     |s| format!("rename the key to `aws:RequestTag/{s}`"),
@@ -139,7 +139,7 @@ impl PodIdentityConditionNeverMatches {
             ctx.model,
             self.id(),
             role,
-            c.key_node.span.clone(),
+            c.key_node.span(),
             format!(
                 "{} conditions on `{}`, but {} sets `disableSessionTags: true`, so the request carries no session tags and `AssumeRole` is denied",
                 trust_phrase(role),
@@ -190,10 +190,7 @@ impl PodIdentityConditionNeverMatches {
             return;
         };
         let written: Vec<&str> = c.values().iter().filter_map(|v| v.text()).collect();
-        let span = c
-            .values()
-            .first()
-            .map_or(c.key_node.span.clone(), |v| v.span.clone());
+        let span = c.values().first().map_or(c.key_node.span(), |v| v.span());
         let mut message = format!(
             "{} requires `{}` to be {}, but {} sets `{tag}` to `{value}`, so `AssumeRole` is denied",
             trust_phrase(role),

@@ -33,10 +33,10 @@ impl Rule for PodIdentityTrustActions {
             let span = first.action_entry().map_or_else(
                 || first.anchor(),
                 |e| {
-                    if e.value.span.is_empty() {
-                        e.key.span.clone()
+                    if e.value.span().is_empty() {
+                        e.key.span()
                     } else {
-                        e.value.span.clone()
+                        e.value.span()
                     }
                 },
             );
@@ -76,7 +76,7 @@ impl Rule for PodIdentityTrustActions {
             };
             let fix = add
                 .and(first.action_entry())
-                .filter(|e| !e.value.span.is_empty())
+                .filter(|e| !e.value.span().is_empty())
                 .and_then(|e| {
                     let text = ctx.model.source(role.file).text.as_str();
                     crate::fix::yaml::add_to_list(text, &e.value, add?)

@@ -44,7 +44,7 @@ impl Rule for PodIdentityTrustPrincipal {
                             ctx.model,
                             self.id(),
                             role,
-                            node.span.clone(),
+                            node.span(),
                             format!(
                                 "{} trusts `Service: {t}`, which is not a service principal; did you mean `{PODS_EKS}`? EKS rejects a Pod Identity association with this role (`Trust policy of the role provided is invalid`)",
                                 trust_phrase(role)
@@ -60,8 +60,8 @@ impl Rule for PodIdentityTrustPrincipal {
                 .filter_map(|(k, n)| n.text().map(|t| format!("{k} `{t}`")))
                 .collect();
             let span = near_miss
-                .map(|(_, n)| n.span.clone())
-                .or_else(|| principals.first().map(|(_, n)| n.span.clone()))
+                .map(|(_, n)| n.span())
+                .or_else(|| principals.first().map(|(_, n)| n.span()))
                 .or_else(|| allows.first().map(|s| s.anchor()))
                 .unwrap_or_else(|| role.anchor.clone());
             let trusts = if trusted.is_empty() {

@@ -60,7 +60,7 @@ fn problems(_w: &Object<'_>, spec: &Node) -> Vec<(std::ops::Range<usize>, &'stat
             Some(crate::input::ScalarKind::Bool(true))
         )
     }) {
-        out.push((h.span.clone(), "it sets `hostNetwork: true`; Pod Identity credentials fail for host-network pods (`Unauthorized Exception! EKS does not have permissions to assume the associated role`, eks-pod-identity-agent#139)"));
+        out.push((h.span(), "it sets `hostNetwork: true`; Pod Identity credentials fail for host-network pods (`Unauthorized Exception! EKS does not have permissions to assume the associated role`, eks-pod-identity-agent#139)"));
     }
     let selector = spec.get("nodeSelector");
     for e in selector.map(Node::entries).unwrap_or_default() {
@@ -68,13 +68,13 @@ fn problems(_w: &Object<'_>, spec: &Node) -> Vec<(std::ops::Range<usize>, &'stat
             continue;
         };
         if k == "eks.amazonaws.com/compute-type" && v.eq_ignore_ascii_case("fargate") {
-            out.push((e.value.span.clone(), "it is pinned to Fargate, where EKS Pod Identity is not supported (the agent DaemonSet does not run there)"));
+            out.push((e.value.span(), "it is pinned to Fargate, where EKS Pod Identity is not supported (the agent DaemonSet does not run there)"));
         }
         if matches!(k, "kubernetes.io/os" | "beta.kubernetes.io/os")
             && v.eq_ignore_ascii_case("windows")
         {
             out.push((
-                e.value.span.clone(),
+                e.value.span(),
                 "it is pinned to Windows nodes, where EKS Pod Identity is not supported",
             ));
         }
@@ -108,12 +108,11 @@ fn problems(_w: &Object<'_>, spec: &Node) -> Vec<(std::ops::Range<usize>, &'stat
             let only =
                 |v: &str| !values.is_empty() && values.iter().all(|x| x.eq_ignore_ascii_case(v));
             if matches!(key, "kubernetes.io/os" | "beta.kubernetes.io/os") && only("windows") {
-                out.push((expr.get("values").map_or(expr.span.clone(), |n| n.span.clone()), "its node affinity requires Windows nodes, where EKS Pod Identity is not supported"));
+                out.push((expr.get("values").map_or(expr.span(), |n| n.span()), "its node affinity requires Windows nodes, where EKS Pod Identity is not supported"));
             }
             if key == "eks.amazonaws.com/compute-type" && only("fargate") {
                 out.push((
-                    expr.get("values")
-                        .map_or(expr.span.clone(), |n| n.span.clone()),
+                    expr.get("values").map_or(expr.span(), |n| n.span()),
                     "its node affinity requires Fargate, where EKS Pod Identity is not supported",
                 ));
             }

@@ -45,7 +45,7 @@ impl Rule for TargetRoleTrust {
                 let first = &trusting[0];
                 let span = first
                     .action_entry()
-                    .map_or_else(|| first.anchor(), |e| e.value.span.clone());
+                    .map_or_else(|| first.anchor(), |e| e.value.span());
                 let list = missing
                     .iter()
                     .map(|m| format!("`{m}`"))
@@ -113,7 +113,7 @@ impl TargetRoleTrust {
         let span = statements
             .iter()
             .find(|s| s.is_allow())
-            .and_then(|s| s.all_principals().first().map(|(_, n)| n.span.clone()))
+            .and_then(|s| s.all_principals().first().map(|(_, n)| n.span()))
             .unwrap_or_else(|| role.anchor.clone());
         let mut f = role_finding(
             ctx.model,

@@ -27,7 +27,7 @@ impl Rule for TrustPolicyResource {
                         ctx.model,
                         self.id(),
                         role,
-                        e.key.span.clone(),
+                        e.key.span(),
                         format!(
                             "{} has `{key}` in a statement: a trust policy applies to the role itself and IAM rejects it (`MalformedPolicyDocument: Has prohibited field {key}`)",
                             trust_phrase(role)

@@ -91,7 +91,7 @@ impl Rule for ClientIdNotIdentityClientId {
                         Finding::at(
                             self.id(),
                             sa,
-                            e.value.span.clone(),
+                            e.value.span(),
                             format!(
                                 "`{CLIENT_ID}` of {} is the {what} of {}, not its client id: Entra fails the token exchange with AADSTS700016 (application not found)",
                                 sa.display_name(),
@@ -136,7 +136,7 @@ impl Rule for ClientIdNotIdentityClientId {
                         Finding::at(
                             self.id(),
                             sa,
-                            e.value.span.clone(),
+                            e.value.span(),
                             format!(
                                 "`{CLIENT_ID}` of {} is `{value}`, but {} — federated for this ServiceAccount by {} — has client id `{}`: the token exchange fails (AADSTS700016 or AADSTS70021)",
                                 sa.display_name(),

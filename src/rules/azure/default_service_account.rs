@@ -44,7 +44,7 @@ impl Rule for DefaultServiceAccount {
             let opts_in = pod_opt_in(pod);
             let Some(opt_in) = opts_in else { continue };
             let (span, how) = match pod.service_account.node {
-                Some(n) => (n.span.clone(), "explicitly"),
+                Some(n) => (n.span(), "explicitly"),
                 None => (pod_spec_anchor(o), "because it sets no serviceAccountName"),
             };
             out.push(
@@ -59,7 +59,7 @@ impl Rule for DefaultServiceAccount {
                     ),
                 )
                 .help("create a ServiceAccount for this workload, annotate it with `azure.workload.identity/client-id`, and set `serviceAccountName`")
-                .related(o.file, opt_in.span.clone(), "workload identity requested here"),
+                .related(o.file, opt_in.span(), "workload identity requested here"),
             );
         }
     }

@@ -125,7 +125,7 @@ impl Rule for EnvShadowsInjected {
                     let mut finding = Finding::at(
                         self.id(),
                         o,
-                        name_node.span.clone(),
+                        name_node.span(),
                         format!(
                             "{who} of {} sets `{name}`{origin}; the webhook never overwrites an existing env entry, so {consequence}",
                             pod_phrase(o)

@@ -123,7 +123,7 @@ impl Rule for FicSubjectServiceAccount {
                     let at = sa
                         .metadata
                         .and_then(|m| m.get("name"))
-                        .map_or(sa.node.span.clone(), |n| n.span.clone());
+                        .map_or(sa.node.span(), |n| n.span());
                     f.help(format!(
                         "set the subject to `system:serviceaccount:{}:{}` (exactly, case-sensitive), or fix the ServiceAccount",
                         sa.namespace,

@@ -114,11 +114,11 @@ impl HardCodedTokenPath {
             }
             // Point at the path itself when the source spells it out (always, unless escaped).
             let span = source
-                .get(node.span.clone())
+                .get(node.span())
                 .and_then(|raw| raw.find(&full))
                 .map_or_else(
-                    || node.span.clone(),
-                    |i| node.span.start + i..node.span.start + i + full.len(),
+                    || node.span(),
+                    |i| node.span().start + i..node.span().start + i + full.len(),
                 );
             // Formatted only for a finding, not for every container.
             let who = c.describe();
@@ -170,7 +170,7 @@ impl HardCodedTokenPath {
                 Finding::at(
                     self.id(),
                     o,
-                    path_node.span.clone(),
+                    path_node.span(),
                     format!(
                         "{who} of {} mounts {volume} at `{dir}`, where webhook {versions} mounts the identity token: the API server rejects the mutated pod (`mountPath: Invalid value: \"{dir}\": must be unique`)",
                         pod_phrase(o)
@@ -211,7 +211,7 @@ impl HardCodedTokenPath {
                 continue;
             };
             out.push(
-                Finding::at(self.id(), o, name_node.span.clone(), message).help(
+                Finding::at(self.id(), o, name_node.span(), message).help(
                     "remove the volume and its volumeMounts; the webhook injects the token volume itself and sets `AZURE_FEDERATED_TOKEN_FILE` to its path",
                 ),
             );

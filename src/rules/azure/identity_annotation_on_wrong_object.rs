@@ -111,7 +111,7 @@ impl IdentityAnnotationOnWrongObject {
         let mut finding = Finding::at(
             self.id(),
             o,
-            e.key.span.clone(),
+            e.key.span(),
             format!(
                 "`{key}` is {place}, but the webhook reads it only from {reads_from}: {consequence}"
             ),
@@ -121,7 +121,7 @@ impl IdentityAnnotationOnWrongObject {
             let span = sa
                 .metadata
                 .and_then(|m| m.get("name"))
-                .map_or_else(|| sa.node.span.clone(), |n| n.span.clone());
+                .map_or_else(|| sa.node.span(), |n| n.span());
             finding = finding.related(sa.file, span, "ServiceAccount defined here");
         }
         finding
@@ -143,7 +143,7 @@ impl IdentityAnnotationOnWrongObject {
                 Finding::at(
                     self.id(),
                     sa,
-                    e.key.span.clone(),
+                    e.key.span(),
                     format!(
                         "`{key}` is a label of {}, but the webhook reads only the ServiceAccount's annotations: {env}",
                         sa.display_name()

@@ -42,10 +42,10 @@ impl Rule for InjectProxySidecarFalse {
                 continue;
             }
             // A null value has an empty (or `~`) span: point at the key instead.
-            let span = if entry.value.span.is_empty() || scalar.kind == ScalarKind::Null {
-                entry.key.span.clone()
+            let span = if entry.value.span().is_empty() || scalar.kind == ScalarKind::Null {
+                entry.key.span()
             } else {
-                entry.value.span.clone()
+                entry.value.span()
             };
             out.push(
                 Finding::at(

@@ -42,7 +42,7 @@ impl Rule for KeyVaultName {
                     .get_path(&["spec", "provider", "azurekv", "vaultUrl"])
                 && let Some(name) = v.as_str().and_then(vault_in_url)
             {
-                let span = inner_span(&ctx.model.source(o.file).text, &v.span, name);
+                let span = inner_span(&ctx.model.source(o.file).text, &v.span(), name);
                 names.push((o.file, span, name.to_string(), "Key Vault URL"));
             }
             if let Some(pod) = &o.pod {
@@ -52,7 +52,7 @@ impl Rule for KeyVaultName {
                             && let Some(text) = v.as_str()
                             && let Some(name) = vault_in_url(text)
                         {
-                            let span = inner_span(&ctx.model.source(o.file).text, &v.span, name);
+                            let span = inner_span(&ctx.model.source(o.file).text, &v.span(), name);
                             names.push((o.file, span, name.to_string(), "Key Vault URL"));
                         }
                     }
@@ -125,7 +125,7 @@ fn push_node(
     if let Some(n) = n
         && let Some(text) = n.as_str()
     {
-        names.push((file, n.span.clone(), text.to_string(), what));
+        names.push((file, n.span(), text.to_string(), what));
     }
 }
 

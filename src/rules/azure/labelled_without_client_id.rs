@@ -50,7 +50,7 @@ impl Rule for LabelledWithoutClientId {
             let span = sa
                 .metadata
                 .and_then(|m| m.get("name"))
-                .map_or_else(|| sa.node.span.clone(), |n| n.span.clone());
+                .map_or_else(|| sa.node.span(), |n| n.span());
             out.push(
                 Finding::at(
                     self.id(),

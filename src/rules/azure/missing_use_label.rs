@@ -39,7 +39,7 @@ impl Rule for MissingUseLabel {
             {
                 misplaced.push((
                     o.file,
-                    e.key.span.clone(),
+                    e.key.span(),
                     format!(
                         "`{USE_LABEL}` is on the {}'s own metadata.labels, not on the pod template",
                         o.kind
@@ -51,13 +51,13 @@ impl Rule for MissingUseLabel {
                 .and_then(|s| s.get("matchLabels").or(Some(s)))
                 .and_then(|m| m.entry(USE_LABEL))
             {
-                misplaced.push((o.file, e.key.span.clone(), format!(
+                misplaced.push((o.file, e.key.span(), format!(
                     "`{USE_LABEL}` is only in spec.selector, which selects pods but does not label them (and is immutable)")));
             }
             if let Some(e) = pod.annotations.and_then(|a| a.entry(USE_LABEL)) {
                 misplaced.push((
                     o.file,
-                    e.key.span.clone(),
+                    e.key.span(),
                     format!(
                         "`{USE_LABEL}` is written as a pod annotation; the webhook matches a label"
                     ),
@@ -66,7 +66,7 @@ impl Rule for MissingUseLabel {
             if !o.is("Pod")
                 && let Some(e) = o.annotations.and_then(|a| a.entry(USE_LABEL))
             {
-                misplaced.push((o.file, e.key.span.clone(), format!(
+                misplaced.push((o.file, e.key.span(), format!(
                     "`{USE_LABEL}` is written as an annotation of the {}; the webhook matches a pod label", o.kind)));
             }
             if let Some(sa) = sa
@@ -75,7 +75,7 @@ impl Rule for MissingUseLabel {
                     .and_then(|l| l.entry(USE_LABEL))
                     .or_else(|| sa.annotations.and_then(|a| a.entry(USE_LABEL)))
             {
-                misplaced.push((sa.file, e.key.span.clone(), format!(
+                misplaced.push((sa.file, e.key.span(), format!(
                     "`{USE_LABEL}` is set on ServiceAccount `{sa_name}`; since webhook v1.0 only the pod label counts")));
             }
 
@@ -123,7 +123,7 @@ impl Rule for MissingUseLabel {
                 let span = sa
                     .annotations
                     .and_then(|a| key_span(a, CLIENT_ID))
-                    .unwrap_or_else(|| id.span.clone());
+                    .unwrap_or_else(|| id.span());
                 finding =
                     finding.related(sa.file, span, "client id set on the ServiceAccount here");
             }

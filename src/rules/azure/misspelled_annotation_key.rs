@@ -113,7 +113,7 @@ impl MisspelledAnnotationKey {
         } else {
             (message, help)
         };
-        Finding::at(self.id(), o, key_node.span.clone(), message).help(help)
+        Finding::at(self.id(), o, key_node.span(), message).help(help)
     }
 }
 

@@ -100,7 +100,7 @@ pub fn uses_workload_identity<'a>(model: &Model<'a>, o: &Object<'a>) -> bool {
 
 /// Span of the key `key` in a mapping (a one-line place to point at), if present.
 pub fn key_span(map: &Node, key: &str) -> Option<Range<usize>> {
-    map.entry(key).map(|e| e.key.span.clone())
+    map.entry(key).map(|e| e.key.span())
 }
 
 /// The best one-line place to point at for "the pod template lacks X": its `labels:` key,
@@ -117,11 +117,7 @@ pub fn pod_labels_anchor(o: &Object<'_>) -> Range<usize> {
             };
             spec.and_then(|s| key_span(s, "template"))
         })
-        .unwrap_or_else(|| {
-            o.node
-                .get("kind")
-                .map_or(o.node.span.clone(), |k| k.span.clone())
-        })
+        .unwrap_or_else(|| o.node.get("kind").map_or(o.node.span(), |k| k.span()))
 }
 
 /// The pod spec's `spec:` key (for "the pod sets no X"), else the labels anchor.
@@ -153,24 +149,24 @@ pub fn pod_labels_path(o: &Object<'_>) -> &'static str {
 /// The value of an entry as a one-line place to point at: the value; the key when the value is
 /// an empty (zero-width) null; the `|`/`>` indicator of a block scalar (which spans lines).
 pub fn value_span(text: &str, e: &Entry) -> Range<usize> {
-    let value = &e.value.span;
+    let value = &e.value.span();
     if value.is_empty() {
-        return e.key.span.clone();
+        return e.key.span();
     }
     if e.value
         .scalar()
         .is_some_and(|s| matches!(s.style, Style::Literal | Style::Folded))
     {
-        let between = text.get(e.key.span.end..value.start).unwrap_or("");
+        let between = text.get(e.key.span().end..value.start).unwrap_or("");
         return match between.find(['|', '>']) {
             Some(i) => {
-                let start = e.key.span.end + i;
+                let start = e.key.span().end + i;
                 let len = between[i..]
                     .find(|c: char| c.is_whitespace() || c == '#')
                     .unwrap_or(between.len() - i);
                 start..start + len
             }
-            None => e.key.span.clone(),
+            None => e.key.span(),
         };
     }
     value.clone()

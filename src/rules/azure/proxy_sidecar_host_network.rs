@@ -76,7 +76,7 @@ impl Rule for ProxySidecarHostNetwork {
 /// From the start of `key` to the end of its value: the whole `key: value` line.
 fn entry_line(map: &Node, key: &str) -> Option<Range<usize>> {
     map.entry(key)
-        .map(|e| e.key.span.start..e.value.span.end.max(e.key.span.end))
+        .map(|e| e.key.span().start..e.value.span().end.max(e.key.span().end))
 }
 
 /// A `nodeSelector` entry that pins the pod to Windows: (label key, span of the entry).
@@ -85,6 +85,11 @@ fn windows_selector(spec: &Node) -> Option<(&str, Range<usize>)> {
     selector.entries().iter().find_map(|e| {
         let key = e.key.text()?;
         let windows = OS_LABELS.contains(&key) && e.value.text() == Some("windows");
-        windows.then(|| (key, e.key.span.start..e.value.span.end.max(e.key.span.end)))
+        windows.then(|| {
+            (
+                key,
+                e.key.span().start..e.value.span().end.max(e.key.span().end),
+            )
+        })
     })
 }

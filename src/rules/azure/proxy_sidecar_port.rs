@@ -59,12 +59,12 @@ impl Rule for ProxySidecarPort {
                     } else {
                         format!("{text:?}")
                     };
-                    let span = if node.span.is_empty() {
+                    let span = if node.span().is_empty() {
                         annotations
                             .entry(PROXY_SIDECAR_PORT)
-                            .map_or(node.span.clone(), |e| e.key.span.clone())
+                            .map_or(node.span(), |e| e.key.span())
                     } else {
-                        node.span.clone()
+                        node.span()
                     };
                     match go_parse_int(text, 32) {
                         Err(e) => {
@@ -154,7 +154,7 @@ impl Rule for ProxySidecarPort {
             };
             let (span, related): (Range<usize>, (FileId, Range<usize>, String)) = match port_node {
                 Some(node) if !runs_proxy => (
-                    node.span.clone(),
+                    node.span(),
                     (o.file, port_span, format!("containerPort {port} of {who}")),
                 ),
                 _ => (
@@ -185,7 +185,7 @@ fn colliding<'a>(
         .find_map(|c| {
             c.ports()
                 .find(|p| p.text().and_then(|t| go_parse_int(t, 32).ok()) == Some(port))
-                .map(|p| (c, p.span.clone()))
+                .map(|p| (c, p.span()))
         })
 }
 

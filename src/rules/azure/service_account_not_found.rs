@@ -41,7 +41,7 @@ impl Rule for ServiceAccountNotFound {
             let span = pod
                 .service_account
                 .node
-                .map_or_else(|| pod_labels_anchor(o), |n| n.span.clone());
+                .map_or_else(|| pod_labels_anchor(o), |n| n.span());
             let mut message = format!(
                 "{} runs as ServiceAccount `{}/{name}`, which no input defines; if it does not exist in the cluster either, the webhook rejects the pod (`serviceaccounts \"{name}\" not found`)",
                 pod_phrase(o),
@@ -62,7 +62,7 @@ impl Rule for ServiceAccountNotFound {
                 let at = sa
                     .metadata
                     .and_then(|m| m.get("name"))
-                    .map_or(sa.node.span.clone(), |n| n.span.clone());
+                    .map_or(sa.node.span(), |n| n.span());
                 finding = finding.related(sa.file, at, "similar ServiceAccount defined here");
             }
             out.push(finding);

@@ -52,7 +52,7 @@ impl Rule for ServiceAccountOtherNamespace {
             let span = pod
                 .service_account
                 .node
-                .map_or_else(|| pod_labels_anchor(o), |n| n.span.clone());
+                .map_or_else(|| pod_labels_anchor(o), |n| n.span());
             let mut finding = Finding::at(
                 self.id(),
                 o,
@@ -72,7 +72,7 @@ impl Rule for ServiceAccountOtherNamespace {
                 let at = sa
                     .name
                     .and_then(|_| sa.metadata.and_then(|m| m.get("name")))
-                    .map_or(sa.node.span.clone(), |n| n.span.clone());
+                    .map_or(sa.node.span(), |n| n.span());
                 finding = finding.related(
                     sa.file,
                     at,

@@ -139,7 +139,7 @@ impl Rule for ServiceAccountWithoutFic {
                 .object(sa.id)
                 .annotations
                 .and_then(|a| a.entry(CLIENT_ID))
-                .map_or(cid.span.clone(), |e| e.value.span.clone());
+                .map_or(cid.span(), |e| e.value.span());
             let mut f = Finding::at(
                 self.id(),
                 sa,

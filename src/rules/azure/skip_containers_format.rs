@@ -107,7 +107,7 @@ impl Rule for SkipContainersFormat {
                     Finding::at(
                         self.id(),
                         o,
-                        value.span.clone(),
+                        value.span(),
                         format!(
                             "{} has `{SKIP_CONTAINERS}: {}`, but the webhook splits the list on `;` only: {as_one} is read as one container name, so {names} are not skipped and get the identity env vars and token",
                             pod_phrase(o),
@@ -154,7 +154,7 @@ impl Rule for SkipContainersFormat {
                     Finding::at(
                         self.id(),
                         o,
-                        value.span.clone(),
+                        value.span(),
                         format!(
                             "{}: `{SKIP_CONTAINERS}` names `{name}`, which is not a container or init container of the pod{hint}; the webhook ignores unknown names, so the container meant to be skipped is still mutated",
                             pod_phrase(o),

@@ -37,7 +37,7 @@ impl Rule for TokenExpirationRange {
             let mut finding = Finding::at(
                 self.id(),
                 o,
-                value.span.clone(),
+                value.span(),
                 format!(
                     "{} has `{TOKEN_EXPIRATION}: {}`, {}: the webhook denies the pod ({})",
                     pod_phrase(o),
@@ -78,7 +78,7 @@ impl Rule for TokenExpirationRange {
             let mut finding = Finding::at(
                 self.id(),
                 sa,
-                value.span.clone(),
+                value.span(),
                 format!(
                     "{} has `{TOKEN_EXPIRATION}: {}`, {}: the webhook denies every labelled pod that runs as it and does not set its own value ({})",
                     sa.display_name(),
@@ -97,7 +97,7 @@ impl Rule for TokenExpirationRange {
                     .pod
                     .as_ref()
                     .and_then(|p| p.service_account.node)
-                    .map_or_else(|| super::pod_labels_anchor(w), |n| n.span.clone());
+                    .map_or_else(|| super::pod_labels_anchor(w), |n| n.span());
                 finding = finding.related(
                     w.file,
                     span,

@@ -72,7 +72,7 @@ impl UseLabelValue {
             ),
         };
         Some(
-            Finding::at(self.id(), o, e.value.span.clone(), message)
+            Finding::at(self.id(), o, e.value.span(), message)
                 .help(format!("write exactly `{}`", corrected_line(text, e)))
                 .with_fix_opt(
                     "set the label to \"true\"",
@@ -94,7 +94,7 @@ impl UseLabelValue {
             Finding::at(
                 self.id(),
                 o,
-                e.value.span.clone(),
+                e.value.span(),
                 format!(
                     "label `{USE_LABEL}` of {} is `{value}` unquoted, which YAML reads as {}, not a string: the API \
                      server rejects the object (`json: cannot unmarshal {} into Go struct field ObjectMeta.metadata.labels of type string`)",
@@ -170,7 +170,7 @@ fn go_type(type_name: &str) -> &'static str {
 /// bare `key: "true"` when the value does not sit on one line.
 fn corrected_line(text: &str, e: &Entry) -> String {
     let fallback = format!("{USE_LABEL}: \"true\"");
-    let span = &e.value.span;
+    let span = &e.value.span();
     let (Some(before), Some(value), Some(after)) = (
         text.get(..span.start),
         text.get(span.clone()),

@@ -47,12 +47,12 @@ impl Rule for GkeAnnotationKey {
             for (map, what) in maps {
                 for e in map.entries() {
                     let Some(key) = e.key.text() else { continue };
-                    if let Some(f) = self.misspelled(o, key, what, e.key.span.clone()) {
+                    if let Some(f) = self.misspelled(o, key, what, e.key.span()) {
                         out.push(f);
                     } else if key == GSA_ANNOTATION
                         && !(o.is("ServiceAccount") && what == "annotation")
                     {
-                        out.push(self.wrong_object(o, what, e.key.span.clone()));
+                        out.push(self.wrong_object(o, what, e.key.span()));
                     }
                 }
             }

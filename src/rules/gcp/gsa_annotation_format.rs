@@ -30,7 +30,7 @@ impl Rule for GsaAnnotationFormat {
                 Finding::at(
                     self.id(),
                     sa,
-                    node.span.clone(),
+                    node.span(),
                     format!(
                         "`{GSA_ANNOTATION}` of {} {problem}: the GKE metadata server cannot impersonate it, and every token request of the pods fails",
                         sa.display_name()

@@ -59,7 +59,7 @@ impl Rule for GsaWithoutWorkloadIdentityUser {
                 gsa,
                 written: Cow::Borrowed(node.as_str().unwrap_or("")),
                 file: sa.file,
-                span: node.span.clone(),
+                span: node.span(),
                 from: From::Object(sa),
             });
         }

@@ -37,7 +37,7 @@ impl Rule for HostNetwork {
             let mut f = Finding::at(
                 self.id(),
                 o,
-                host.span.clone(),
+                host.span(),
                 format!(
                     "{} sets `hostNetwork: true` and runs as {}, which is linked to a Google service account: pods on the host network bypass the GKE metadata server and get the node's service account instead",
                     pod_phrase(o),
@@ -46,11 +46,7 @@ impl Rule for HostNetwork {
             )
             .help("remove `hostNetwork: true` from the pod, or give the pod its credentials another way (host-network pods never get Workload Identity)");
             if let Some(a) = sa.annotation(GSA_ANNOTATION) {
-                f = f.related(
-                    sa.file,
-                    a.span.clone(),
-                    "Google service account linked here",
-                );
+                f = f.related(sa.file, a.span(), "Google service account linked here");
             }
             out.push(f);
         }

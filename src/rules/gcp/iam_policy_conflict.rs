@@ -50,7 +50,7 @@ impl Rule for IamPolicyConflict {
                     o.node
                         .get("spec")
                         .and_then(|s| s.entry("resourceRef"))
-                        .map_or_else(|| b.anchor.clone(), |e| e.key.span.clone())
+                        .map_or_else(|| b.anchor.clone(), |e| e.key.span())
                 }
                 Origin::Terraform => b.anchor.clone(),
             };

@@ -128,7 +128,7 @@ impl Rule for MemberServiceAccountNotFound {
                 let anchor = sa
                     .metadata
                     .and_then(|m| m.get("name"))
-                    .map_or_else(|| sa.node.span.clone(), |n| n.span.clone());
+                    .map_or_else(|| sa.node.span(), |n| n.span());
                 f = f.related(
                     sa.file,
                     anchor,

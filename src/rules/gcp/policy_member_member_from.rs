@@ -27,7 +27,7 @@ impl Rule for PolicyMemberMemberFrom {
                     let anchor = o
                         .node
                         .entry("spec")
-                        .map_or_else(|| o.node.span.clone(), |e| e.key.span.clone());
+                        .map_or_else(|| o.node.span(), |e| e.key.span());
                     self.check_entry(o, spec, anchor, "spec", out);
                 }
                 "IAMPartialPolicy" => {
@@ -37,7 +37,7 @@ impl Rule for PolicyMemberMemberFrom {
                                 let anchor = m
                                     .entries()
                                     .first()
-                                    .map_or_else(|| m.span.clone(), |e| e.key.span.clone());
+                                    .map_or_else(|| m.span(), |e| e.key.span());
                                 self.check_entry(o, m, anchor, "a member entry", out);
                             }
                         }
@@ -65,14 +65,14 @@ impl PolicyMemberMemberFrom {
                 Finding::at(
                     self.id(),
                     o,
-                    f.key.span.clone(),
+                    f.key.span(),
                     format!(
                         "{what} of {} sets both `member` and `memberFrom`: Config Connector rejects it (\"Exactly one of 'member' or 'memberFrom' must be used\")",
                         o.display_name()
                     ),
                 )
                 .help("keep one: `member` for a literal principal (Workload Identity members are always literal), `memberFrom` for a reference")
-                .related(o.file, m.key.span.clone(), "`member` set here"),
+                .related(o.file, m.key.span(), "`member` set here"),
             ),
             (None, None) => out.push(
                 Finding::at(

@@ -56,7 +56,7 @@ impl Rule for NonStringMetadataValue {
                             Finding::at(
                                 self.id(),
                                 o,
-                                entry.value.span.clone(),
+                                entry.value.span(),
                                 format!(
                                     "{what} `{key}` has the {} value {}, but Kubernetes requires a string",
                                     s.kind.type_name(),

@@ -34,7 +34,7 @@ impl Rule for EksWebhookMissing {
                 Finding::at(
                     self.id(),
                     sa,
-                    entry.key.span.clone(),
+                    entry.key.span(),
                     format!(
                         "{} is annotated `{ROLE_ARN}`, but {} has no EKS pod identity webhook (`{}`): pods running as it get no AWS_ROLE_ARN or web identity token and use the node's role",
                         sa.display_name(),

@@ -37,7 +37,7 @@ impl Rule for PodIdentityAgentMissing {
             let span = o
                 .node
                 .get("kind")
-                .map_or_else(|| o.node.span.clone(), |k| k.span.clone());
+                .map_or_else(|| o.node.span(), |k| k.span());
             out.push(
                 Finding::at(
                     self.id(),

@@ -26,11 +26,8 @@ impl Rule for WebhookObjectSelector {
                 continue;
             }
             let span = entry.map_or_else(
-                || {
-                    hook.entry("name")
-                        .map_or(hook.span.clone(), |e| e.key.span.clone())
-                },
-                |e| e.key.span.clone(),
+                || hook.entry("name").map_or(hook.span(), |e| e.key.span()),
+                |e| e.key.span(),
             );
             let what = match selector {
                 None => format!(

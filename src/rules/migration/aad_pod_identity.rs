@@ -45,7 +45,7 @@ impl Rule for AadPodIdentity {
             let span = o
                 .node
                 .get("apiVersion")
-                .map_or_else(|| o.node.span.clone(), |n| n.span.clone());
+                .map_or_else(|| o.node.span(), |n| n.span());
             let spec = o.node.get("spec");
             let help = match o.kind {
                 "AzureIdentity" => {
@@ -131,7 +131,7 @@ impl Rule for AadPodIdentity {
                     Finding::at(
                         self.id(),
                         o,
-                        key.span.clone(),
+                        key.span(),
                         format!("{who} is labelled `{POD_LABEL}: {selector}` for aad-pod-identity: {DEPRECATED}; migrate to Microsoft Entra Workload ID"),
                     )
                     .help(help),

@@ -60,7 +60,7 @@ impl Rule for AcrImagePullSecret {
                 Finding::at(
                     self.id(),
                     o,
-                    e.key.span.clone(),
+                    e.key.span(),
                     format!(
                         "{} pulls from `{}` with imagePullSecrets {}: on AKS the kubelet identity can pull from Azure Container Registry with `AcrPull`, with no stored registry credential",
                         pod_phrase(o),

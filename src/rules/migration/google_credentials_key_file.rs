@@ -59,7 +59,7 @@ impl Rule for GoogleCredentialsKeyFile {
                         Finding::at(
                             self.id(),
                             o,
-                            value.span.clone(),
+                            value.span(),
                             format!(
                                 "{} of {} reads Google credentials from `{path}`, mounted from Secret `{secret}`: a service account key is a long-lived credential that must be rotated and can leak",
                                 c.describe(),

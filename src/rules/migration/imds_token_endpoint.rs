@@ -54,12 +54,12 @@ impl Rule for ImdsTokenEndpoint {
                         continue;
                     }
                     let span = source
-                        .get(n.span.clone())
+                        .get(n.span())
                         .and_then(|raw| raw.find(IMDS))
                         .map_or_else(
-                            || n.span.clone(),
+                            || n.span(),
                             |i| {
-                                let start = n.span.start + i;
+                                let start = n.span().start + i;
                                 let len = source[start..]
                                     .find(TOKEN_PATH)
                                     .map_or(IMDS.len(), |j| j + TOKEN_PATH.len());

@@ -76,8 +76,8 @@ impl Rule for LiteralCloudSecret {
         let mut secret_lines: HashSet<(FileId, usize)> = HashSet::new();
         for h in &hits {
             let src = model.source(h.object.file);
-            let first = src.line_index(src.clamp(h.value.span.start));
-            let last = src.line_index(src.clamp(h.value.span.end.max(h.value.span.start)));
+            let first = src.line_index(src.clamp(h.value.span().start));
+            let last = src.line_index(src.clamp(h.value.span().end.max(h.value.span().start)));
             secret_lines.extend((first..=last).map(|l| (h.object.file, l)));
         }
         let texts = Texts::new(
@@ -131,15 +131,11 @@ fn safe_anchor(
     let o = h.object;
     let src = model.source(o.file);
     let candidates = [
-        h.env.get("name").map(|n| n.span.clone()),
-        h.env.entries().first().map(|e| e.key.span.clone()),
-        h.container.node.get("name").map(|n| n.span.clone()),
-        h.container
-            .node
-            .entries()
-            .first()
-            .map(|e| e.key.span.clone()),
-        o.node.get("kind").map(|n| n.span.clone()),
+        h.env.get("name").map(|n| n.span()),
+        h.env.entries().first().map(|e| e.key.span()),
+        h.container.node.get("name").map(|n| n.span()),
+        h.container.node.entries().first().map(|e| e.key.span()),
+        o.node.get("kind").map(|n| n.span()),
     ];
     candidates.into_iter().flatten().find(|span| {
         let first = src.line_index(src.clamp(span.start));
