@@ -182,3 +182,29 @@ fn a_fix_that_would_break_the_document_is_refused() {
     let (fixed, _) = run_plan("a.yaml", text, Level::Unsafe);
     assert_eq!(fixed, text);
 }
+
+#[test]
+fn a_refused_fix_does_not_block_the_same_finding_on_another_object() {
+    // Found by the `fix` fuzz target. Both Pods are unnamed in namespace `jobs` (the second
+    // once AZ013 has moved it there), so their AZ001 findings read the same. The first Pod's
+    // AZ001 fix is refused: the duplicate `metadata` key keeps its label out of the view. The
+    // second Pod's fix must still be applied in the same plan, or a second plan changes the
+    // text again.
+    let text = "\
+apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: worker\n  namespace: jobs\n  labels:
+    azure.workload.identity/use: \"true\"\n  annotations:
+    azure.workload.identity/client-id: 0f4e7c1a-9a53-4c6e-9a0c-7b4b8f5d2e11\n---
+apiVersion: v1\nkind: Pod\nmetadata:\n  namespace: jobs\nspec:\n  serviceAccountName: worker
+apiVersion: v1\nmetadata:\n  namespace: jobs\n---
+apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: x\nspec:\n  serviceAccountName: worker\n";
+    let (fixed, plan) = run_plan("pods.yaml", text, Level::Unsafe);
+    assert!(
+        fixed
+            .contains("    app: x\n    azure.workload.identity/use: \"true\"\n  namespace: jobs\n"),
+        "{fixed}\n{:?}",
+        plan.notes
+    );
+    let (again, second) = run_plan("pods.yaml", &fixed, Level::Unsafe);
+    assert_eq!(again, fixed, "{:?}", second.notes);
+    assert!(second.files.is_empty());
+}

@@ -68,14 +68,23 @@ pub struct Plan {
 struct Key {
     rule: String,
     path: String,
+    /// Stream index of the document the finding is in. Two unnamed objects of one kind and
+    /// namespace in one file get the same message; without it, the refused fix of one kept
+    /// the other from being tried (found by the `fix` fuzz target). Fixes never add or drop
+    /// a document (`parses_as_well`), so the index holds across rounds.
+    document: Option<usize>,
     object: Option<(String, String, String)>,
     message: String,
 }
 
 fn key(f: &Finding, files: &[LoadedFile]) -> Key {
+    let file = &files[f.file.0];
+    let documents = &file.parsed.documents;
+    let before = documents.partition_point(|d| d.root.span().start <= f.span.start);
     Key {
         rule: f.rule.id.clone(),
-        path: files[f.file.0].source.path.clone(),
+        path: file.source.path.clone(),
+        document: before.checked_sub(1).map(|i| documents[i].index),
         object: f.object.as_ref().map(|o| {
             (
                 o.kind.to_string(),
@@ -406,6 +415,7 @@ mod tests {
         Key {
             rule: n.into(),
             path: "p".into(),
+            document: None,
             object: None,
             message: n.into(),
         }
