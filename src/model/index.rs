@@ -87,14 +87,10 @@ impl<'a> AccountIndex<'a> {
             index.ids.push(o.id);
             push_in(&mut index.by_namespace, &o.namespace, o.id);
             let Some(name) = o.name else { continue };
-            let names = match index.by_namespace_and_name.get_mut(&o.namespace) {
-                Some(names) => names,
-                None => index
-                    .by_namespace_and_name
-                    .entry(o.namespace.clone())
-                    .or_default(),
-            };
-            names.entry(name).or_default().push(o.id);
+            in_namespace(&mut index.by_namespace_and_name, &o.namespace)
+                .entry(name)
+                .or_default()
+                .push(o.id);
             index.by_name.entry(name).or_default().push(o.id);
             if !o.namespace_explicit {
                 index.first_implicit_by_name.entry(name).or_insert(o.id);
@@ -117,13 +113,7 @@ impl WorkloadIndex {
         let mut index = Self::default();
         for o in objects {
             let Some(pod) = &o.pod else { continue };
-            let accounts = match index.by_service_account.get_mut(&o.namespace) {
-                Some(accounts) => accounts,
-                None => index
-                    .by_service_account
-                    .entry(o.namespace.clone())
-                    .or_default(),
-            };
+            let accounts = in_namespace(&mut index.by_service_account, &o.namespace);
             match accounts.get_mut(pod.service_account.name) {
                 Some(ids) => ids.push(o.id),
                 None => {
@@ -136,18 +126,25 @@ impl WorkloadIndex {
     }
 }
 
-/// Appends to the list of `namespace`, cloning the key only for a new namespace.
+/// The value of `namespace`, inserted empty if new: the key is cloned only then (`entry`
+/// takes an owned key and would clone it for every object).
+fn in_namespace<'m, V: Default>(
+    map: &'m mut HashMap<CompactString, V>,
+    namespace: &CompactString,
+) -> &'m mut V {
+    if !map.contains_key(namespace) {
+        map.insert(namespace.clone(), V::default());
+    }
+    map.get_mut(namespace).expect("inserted above")
+}
+
+/// Appends to the list of `namespace`.
 fn push_in(
     map: &mut HashMap<CompactString, Vec<ObjectId>>,
     namespace: &CompactString,
     id: ObjectId,
 ) {
-    match map.get_mut(namespace) {
-        Some(ids) => ids.push(id),
-        None => {
-            map.insert(namespace.clone(), vec![id]);
-        }
-    }
+    in_namespace(map, namespace).push(id);
 }
 
 /// Indexes of `Model` built on first use.
