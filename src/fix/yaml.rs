@@ -5,6 +5,7 @@
 //! a key on a `- ` line that would be removed), and the rule then offers no fix.
 
 use crate::input::resolve::resolve_plain;
+use crate::input::source::{ceil_char_boundary, floor_char_boundary};
 use crate::input::{Entry, Node, ScalarKind, Style};
 
 use super::edit::Edit;
@@ -317,14 +318,8 @@ fn indent_step(text: &str, map: &Node) -> usize {
     // thousands of fixable findings quadratic.
     // 2 KiB each side is about 60 lines: enough to see a sibling block.
     const WINDOW: usize = 2 * 1024;
-    let mut start = map.span().start.saturating_sub(WINDOW).min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = map.span().end.saturating_add(WINDOW).min(text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
+    let start = floor_char_boundary(text, map.span().start.saturating_sub(WINDOW));
+    let end = ceil_char_boundary(text, map.span().end.saturating_add(WINDOW));
     text[start..end]
         .lines()
         // The window may start mid-line; that partial line says nothing about indentation.

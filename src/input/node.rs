@@ -140,6 +140,25 @@ impl Node {
         })
     }
 
+    /// The entries `get` can return: the first of each key text, in order (later duplicates
+    /// are shadowed; the loader reports them). Non-scalar keys are left out.
+    pub fn first_entries(&self) -> impl Iterator<Item = &Entry> {
+        let entries = self.entries();
+        // A set only for big mappings: labels and selectors have a handful of keys.
+        let mut seen = (entries.len() > 32).then(std::collections::HashSet::new);
+        entries
+            .iter()
+            .enumerate()
+            .filter(move |&(i, e)| {
+                let Some(k) = e.key.text() else { return false };
+                match &mut seen {
+                    Some(seen) => seen.insert(k),
+                    None => !entries[..i].iter().any(|p| p.key.text() == Some(k)),
+                }
+            })
+            .map(|(_, e)| e)
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }

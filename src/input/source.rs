@@ -135,12 +135,27 @@ impl SourceFile {
 
     /// Snap an offset into the text and onto a char boundary, so a bad span can never panic.
     pub fn clamp(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        offset
+        floor_char_boundary(&self.text, offset)
     }
+}
+
+/// The char boundary at or before `at`, within `text` (`str::floor_char_boundary`, stable
+/// only after this crate's MSRV).
+pub fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The char boundary at or after `at`, within `text`.
+pub fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]

@@ -47,7 +47,10 @@ pub struct Model<'a> {
     lookups: std::sync::OnceLock<Lookups<'a>>,
     /// Workloads by effective namespace and pod label, built on first use
     /// (`Model::workloads_labelled`).
-    workload_labels: std::sync::OnceLock<WorkloadLabels<'a>>,
+    workload_labels: std::sync::OnceLock<ByLabel<'a>>,
+    /// Services by effective namespace and their selector's first label, built on first use
+    /// (`Model::services_selecting`).
+    service_selectors: std::sync::OnceLock<ByLabel<'a>>,
     /// The AWS view, built on first use (`Model::aws`).
     pub(super) aws: std::sync::OnceLock<super::aws::AwsModel<'a>>,
     /// Azure identities and federated credentials, built on first use (`Model::azure_identities`).
@@ -62,8 +65,8 @@ pub struct Model<'a> {
     pub token_audiences: Vec<String>,
 }
 
-/// Namespace → pod label key → value → workloads, in input order.
-type WorkloadLabels<'a> = HashMap<CompactString, HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>>;
+/// Namespace → label key → value → objects, in input order.
+type ByLabel<'a> = HashMap<CompactString, HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>>;
 
 /// Core ServiceAccounts, nested by namespace then name so lookups borrow their keys.
 #[derive(Debug, Default)]
@@ -210,6 +213,7 @@ impl<'a> Model<'a> {
             names_near: std::sync::OnceLock::new(),
             lookups: std::sync::OnceLock::new(),
             workload_labels: std::sync::OnceLock::new(),
+            service_selectors: std::sync::OnceLock::new(),
             aws: std::sync::OnceLock::new(),
             azure: std::sync::OnceLock::new(),
             gcp: std::sync::OnceLock::new(),
@@ -265,27 +269,21 @@ impl<'a> Model<'a> {
         value: &str,
     ) -> impl Iterator<Item = &Object<'a>> {
         let index = self.workload_labels.get_or_init(|| {
-            let mut index: WorkloadLabels<'a> = HashMap::new();
+            let mut index: ByLabel<'a> = HashMap::new();
             for o in &self.objects {
                 let Some(labels) = o.pod.as_ref().and_then(|p| p.labels) else {
                     continue;
                 };
-                let by_label = index.entry(o.namespace.clone()).or_default();
-                let entries = labels.entries();
-                for (i, e) in entries.iter().enumerate() {
-                    let (Some(k), Some(v)) = (e.key.text(), e.value.text()) else {
-                        continue;
-                    };
-                    // A duplicate key: `get` reads the first.
-                    if entries[..i].iter().any(|p| p.key.text() == Some(k)) {
-                        continue;
+                let by_label = in_namespace(&mut index, &o.namespace);
+                for e in labels.first_entries() {
+                    if let (Some(k), Some(v)) = (e.key.text(), e.value.text()) {
+                        by_label
+                            .entry(k)
+                            .or_default()
+                            .entry(v)
+                            .or_default()
+                            .push(o.id);
                     }
-                    by_label
-                        .entry(k)
-                        .or_default()
-                        .entry(v)
-                        .or_default()
-                        .push(o.id);
                 }
             }
             index
@@ -296,6 +294,48 @@ impl<'a> Model<'a> {
                 .and_then(|by_label| by_label.get(key))
                 .and_then(|by_value| by_value.get(value)),
         )
+    }
+
+    /// Services of `namespace` whose selector selects pods with these `labels`
+    /// (`pod::selector_matches`), in input order. Only a Service indexed under one of the
+    /// pod's labels (its selector's first) is tested, not every Service of the namespace.
+    pub fn services_selecting(&self, namespace: &str, labels: &Node) -> Vec<&Object<'a>> {
+        let index = self.service_selectors.get_or_init(|| {
+            let mut index: ByLabel<'a> = HashMap::new();
+            for o in self.objects.iter().filter(|o| o.is("Service")) {
+                if let Some(first) = o
+                    .node
+                    .get_path(&["spec", "selector"])
+                    .and_then(|s| s.entries().first())
+                    && let (Some(k), Some(v)) = (first.key.text(), first.value.text())
+                {
+                    in_namespace(&mut index, &o.namespace)
+                        .entry(k)
+                        .or_default()
+                        .entry(v)
+                        .or_default()
+                        .push(o.id);
+                }
+            }
+            index
+        });
+        let Some(by_label) = index.get(namespace) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<ObjectId> = labels
+            .first_entries()
+            .filter_map(|e| by_label.get(e.key.text()?)?.get(e.value.text()?))
+            .flatten()
+            .copied()
+            .filter(|&id| {
+                self.object(id)
+                    .node
+                    .get_path(&["spec", "selector"])
+                    .is_some_and(|s| super::pod::selector_matches(s, Some(labels)))
+            })
+            .collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        ids.into_iter().map(|id| self.object(id)).collect()
     }
 
     /// The first object (in input order) of the core API group with this kind, effective

@@ -158,3 +158,15 @@ impl<'a> Container<'a> {
             .filter_map(|p| p.get("containerPort"))
     }
 }
+
+/// Whether a Service-style `selector` (a non-empty map of label → value) selects pods with
+/// these `labels`: every entry's text equals the label's (`Node::get`, the first of a key).
+pub fn selector_matches(selector: &Node, labels: Option<&Node>) -> bool {
+    !selector.entries().is_empty()
+        && selector.entries().iter().all(|s| {
+            let value = labels
+                .and_then(|l| s.key.text().and_then(|k| l.get(k)))
+                .and_then(Node::text);
+            value.is_some() && value == s.value.text()
+        })
+}

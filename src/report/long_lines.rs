@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use crate::input::source::{ceil_char_boundary, floor_char_boundary};
 use codespan_reporting::files::{Error as FilesError, Files, Location};
 
 /// Lines up to this many bytes are shown whole (and fingerprinted whole in SARIF).
@@ -66,9 +67,9 @@ impl<'f, F: Shown> WithWindows<'f, F> {
             return (file, span);
         }
         let start = span.start;
-        let end = floor(text, span.end.min(range.end).min(start + SPAN)).max(start);
-        let from = floor(text, start.saturating_sub(CONTEXT).max(range.start));
-        let to = ceil(text, (end + CONTEXT).min(range.end));
+        let end = floor_char_boundary(text, span.end.min(range.end).min(start + SPAN)).max(start);
+        let from = floor_char_boundary(text, start.saturating_sub(CONTEXT).max(range.start));
+        let to = ceil_char_boundary(text, (end + CONTEXT).min(range.end));
         let mut window = String::new();
         if from > range.start {
             window.push_str(ELLIPSIS);
@@ -93,22 +94,6 @@ impl<'f, F: Shown> WithWindows<'f, F> {
         id.checked_sub(self.base_len)
             .and_then(|i| self.windows.get(i))
     }
-}
-
-fn floor(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn ceil(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 impl<'a, 'f, F> Files<'a> for WithWindows<'f, F>

@@ -7,6 +7,7 @@ use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::input::FileId;
+use crate::input::source::{ceil_char_boundary, floor_char_boundary};
 use crate::model::Object;
 
 use super::catalog::{Applicability, FixAvailability, RuleMeta, Severity, meta};
@@ -174,9 +175,12 @@ const MESSAGE_MAX: usize = 2000;
 
 /// Shortens the long values a message quotes between backticks to `head…tail`: messages quote
 /// the user's value, and a 100 KB annotation quoted in every finding made reports of hundreds
-/// of megabytes. Ordinary messages are returned as they are, without a scan.
+/// of megabytes. Other messages are returned as they are, without a copy.
 pub fn clip(text: String) -> String {
-    if text.len() <= QUOTED_MAX {
+    let long_quote = |(i, part): (usize, &str)| i % 2 == 1 && part.len() > QUOTED_MAX;
+    if text.len() <= QUOTED_MAX
+        || (text.len() <= MESSAGE_MAX && !text.split('`').enumerate().any(long_quote))
+    {
         return text;
     }
     let mut out = String::with_capacity(text.len().min(MESSAGE_MAX + 4));
@@ -185,33 +189,19 @@ pub fn clip(text: String) -> String {
             out.push('`');
         }
         // Odd parts are between backticks.
-        if i % 2 == 1 && part.len() > QUOTED_MAX {
-            out.push_str(&part[..floor_boundary(part, QUOTED_HEAD)]);
+        if long_quote((i, part)) {
+            out.push_str(&part[..floor_char_boundary(part, QUOTED_HEAD)]);
             out.push('…');
-            out.push_str(&part[ceil_boundary(part, part.len() - QUOTED_TAIL)..]);
+            out.push_str(&part[ceil_char_boundary(part, part.len() - QUOTED_TAIL)..]);
         } else {
             out.push_str(part);
         }
     }
     if out.len() > MESSAGE_MAX {
-        out.truncate(floor_boundary(&out, MESSAGE_MAX));
+        out.truncate(floor_char_boundary(&out, MESSAGE_MAX));
         out.push('…');
     }
     out
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 #[cfg(test)]

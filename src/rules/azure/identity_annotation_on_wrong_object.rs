@@ -1,4 +1,5 @@
 use crate::input::{Entry, Node};
+use crate::model::pod::selector_matches;
 use crate::model::{Model, Object};
 use crate::rules::{Context, Finding, Rule, Scope};
 
@@ -193,15 +194,7 @@ fn target_service_account(model: &Model<'_>, o: &Object<'_>) -> Option<(String, 
     };
     let mut names: Vec<&str> = model
         .workloads_labelled(&o.namespace, key, value)
-        .filter(|w| {
-            let labels = w.pod.as_ref().and_then(|p| p.labels);
-            selector.entries().iter().all(|s| {
-                let value = labels
-                    .and_then(|l| s.key.text().and_then(|k| l.get(k)))
-                    .and_then(Node::text);
-                value.is_some() && value == s.value.text()
-            })
-        })
+        .filter(|w| selector_matches(selector, w.pod.as_ref().and_then(|p| p.labels)))
         .filter_map(|w| w.pod.as_ref().map(|p| p.service_account.name))
         .collect();
     names.sort_unstable();

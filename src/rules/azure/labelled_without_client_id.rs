@@ -26,9 +26,6 @@ impl Rule for LabelledWithoutClientId {
     }
 
     fn check(&self, ctx: &Context<'_, '_>, out: &mut Vec<Finding>) {
-        // Services that carry a client id, per namespace, gathered once per call: filtering
-        // a namespace's Services for each workload was quadratic in a big namespace.
-        let mut keyed_services = foldhash::HashMap::default();
         for o in ctx.workloads() {
             let Some(pod) = o.pod.as_ref() else { continue };
             let Some(labels) = pod.labels else { continue };
@@ -41,7 +38,7 @@ impl Rule for LabelledWithoutClientId {
             if sa.annotation(CLIENT_ID).is_some()
                 || sa.label(CLIENT_ID).is_some()
                 || has_client_id_like_key(sa)
-                || client_id_written_elsewhere(ctx.model, &mut keyed_services, o)
+                || client_id_written_elsewhere(ctx.model, o)
                 || sets_client_id_env(ctx.model, o)
             {
                 continue;
@@ -88,15 +85,7 @@ fn has_client_id_like_key(sa: &Object<'_>) -> bool {
 
 /// `client-id` written on the workload itself or on a Service that selects its pods (AWI#1357):
 /// AZ005 reports the misplaced key, which is the actual cause.
-/// Services of one namespace that carry a client id, by their selector's first label key and
-/// value: only those can select a pod that has that label.
-type KeyedServices<'m> = foldhash::HashMap<&'m str, foldhash::HashMap<&'m str, Vec<&'m Node>>>;
-
-fn client_id_written_elsewhere<'m, 'a>(
-    model: &'m Model<'a>,
-    keyed_services: &mut foldhash::HashMap<&'m str, KeyedServices<'m>>,
-    o: &'m Object<'a>,
-) -> bool {
+fn client_id_written_elsewhere(model: &Model<'_>, o: &Object<'_>) -> bool {
     let pod = o.pod.as_ref();
     let has = |m: Option<&Node>| m.is_some_and(|m| m.get(CLIENT_ID).is_some());
     if [
@@ -110,52 +99,12 @@ fn client_id_written_elsewhere<'m, 'a>(
     {
         return true;
     }
-    let Some(pod_labels) = pod.and_then(|p| p.labels) else {
-        return false; // a Service with a selector selects only labelled pods
-    };
-    let services = keyed_services
-        .entry(o.namespace.as_str())
-        .or_insert_with(|| {
-            let mut by_first: KeyedServices<'m> = foldhash::HashMap::default();
-            for s in model
-                .services_in(&o.namespace)
-                .filter(|s| has(s.annotations) || has(s.labels))
-            {
-                if let Some(selector) = s.node.get_path(&["spec", "selector"])
-                    && let Some(first) = selector.entries().first()
-                    && let (Some(k), Some(v)) = (first.key.text(), first.value.text())
-                {
-                    by_first
-                        .entry(k)
-                        .or_default()
-                        .entry(v)
-                        .or_default()
-                        .push(selector);
-                }
-            }
-            by_first
-        });
-    let selects = |selector: &Node| {
-        selector.entries().iter().all(|e| {
-            let v = e
-                .key
-                .text()
-                .and_then(|k| pod_labels.get(k))
-                .and_then(Node::text);
-            v.is_some() && v == e.value.text()
-        })
-    };
-    let entries = pod_labels.entries();
-    entries.iter().enumerate().any(|(i, e)| {
-        let (Some(k), Some(v)) = (e.key.text(), e.value.text()) else {
-            return false;
-        };
-        // A duplicate key: a selector reads the first (`Node::get`).
-        !entries[..i].iter().any(|p| p.key.text() == Some(k))
-            && services
-                .get(k)
-                .and_then(|by_value| by_value.get(v))
-                .is_some_and(|selectors| selectors.iter().any(|s| selects(s)))
+    // A Service with a selector selects only labelled pods.
+    pod.and_then(|p| p.labels).is_some_and(|labels| {
+        model
+            .services_selecting(&o.namespace, labels)
+            .iter()
+            .any(|s| has(s.annotations) || has(s.labels))
     })
 }
 
