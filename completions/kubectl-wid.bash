@@ -876,7 +876,7 @@ _kubectl__wid() {
             return 0
             ;;
         kubectl__subcmd__wid__subcmd__lint)
-            opts="-o -n -A -h --output --fail-on --namespace --select --ignore --max-file-size --color --issuer --audience --cluster --kubeconfig --context --all-contexts --all-namespaces --request-timeout --chunk-size --config --no-config --rules-dir --disallow-suppressions --index-root --fix --unsafe-fixes --diff --help"
+            opts="-o -n -A -h --output --fail-on --namespace --select --ignore --max-file-size --max-input-size --color --issuer --audience --cluster --kubeconfig --context --all-contexts --all-namespaces --request-timeout --chunk-size --config --no-config --rules-dir --disallow-suppressions --index-root --fix --unsafe-fixes --diff --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -911,6 +911,10 @@ _kubectl__wid() {
                     return 0
                     ;;
                 --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[kubectl-wid] = {|@words|
             cand --select 'Run only these rules (id, name, provider or id prefix; repeatable, comma-separated)'
             cand --ignore 'Do not run these rules (id, name, provider or id prefix; repeatable, comma-separated)'
             cand --max-file-size 'Largest file (or stdin) to read, e.g. 512M or 2G: a bigger one is an input error (exit 2) and the rest is linted. Linting takes about ten times a file''s size in memory'
+            cand --max-input-size 'Most input to read in all, e.g. 2G, or `none`; `auto` is 1/12 of the memory available (the cgroup''s limit or MemAvailable). Past it, the inputs that fit, in order, are linted and the rest is an input error (exit 2) instead of a run killed for lack of memory'
             cand --color 'When to use colour in human output'
             cand --issuer 'OIDC issuer URL of the target cluster (`az aks show --query oidcIssuerProfile.issuerUrl -o tsv`); federated identity credential issuers must equal one exactly. Repeatable'
             cand --audience 'Token audience the cluster''s Workload ID webhook projects, when changed from the default `api://AzureADTokenExchange` (webhook `--audience`); credentials must use it. Repeatable'

@@ -47,6 +47,7 @@ complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -s n -l na
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l select -d 'Run only these rules (id, name, provider or id prefix; repeatable, comma-separated)' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l ignore -d 'Do not run these rules (id, name, provider or id prefix; repeatable, comma-separated)' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l max-file-size -d 'Largest file (or stdin) to read, e.g. 512M or 2G: a bigger one is an input error (exit 2) and the rest is linted. Linting takes about ten times a file\'s size in memory' -r
+complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l max-input-size -d 'Most input to read in all, e.g. 2G, or `none`; `auto` is 1/12 of the memory available (the cgroup\'s limit or MemAvailable). Past it, the inputs that fit, in order, are linted and the rest is an input error (exit 2) instead of a run killed for lack of memory' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand lint" -l color -d 'When to use colour in human output' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -1,7 +1,8 @@
 //! Bad input at the file-system level and at scale (issue 9, hardening): symlink loops,
 //! unreadable files, FIFOs and devices (never opened), non-UTF-8 paths, deep directory trees,
-//! a 100,000-document stream and a 20 MB file. Each: no panic, no hang, a clear message where
-//! one applies, the other files still linted, the documented exit code. Fast enough for CI;
+//! a 100,000-document stream, a 20 MB file, inputs over the file and input limits. Each: no
+//! panic, no hang, a clear message where one applies, the other files still linted, the
+//! documented exit code. Fast enough for CI;
 //! `scripts/stress` covers the 100 MB / 1 GB cases and `scripts/fuzz` the parsers.
 
 use std::fs;
@@ -423,7 +424,69 @@ fn a_file_over_the_size_limit_is_an_input_error_and_the_rest_is_linted() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit (use K, M or G)"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown unit (use K, M, G or T)"));
+}
+
+#[test]
+fn inputs_over_the_input_limit_lint_the_part_that_fits_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = bad_manifest();
+    for i in 0..10 {
+        fs::write(dir.path().join(format!("a{i}.yaml")), &manifest).unwrap();
+    }
+    let limit = (manifest.len() * 7 / 2).to_string(); // three and a half files
+
+    // The first three files in input order are linted, whichever thread read what first; the
+    // rest is one input error saying how much was left out and how to raise the limit.
+    let run = lint_json(dir.path(), &["--max-input-size", &limit, "."]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert_eq!(
+        paths_with(&run.json, "AZ001"),
+        ["./a0.yaml", "./a1.yaml", "./a2.yaml"]
+    );
+    let errors = errors(&run.json);
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].starts_with("./a3.yaml: this and the 6 inputs after it were not read (")
+            && errors[0].contains("over the --max-input-size limit of 1.7 KiB; lint fewer paths"),
+        "{}",
+        errors[0]
+    );
+    let one_thread = wid()
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["lint", "-o", "json", "--max-input-size", &limit, "."])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&one_thread.stdout).unwrap(),
+        run.json
+    );
+
+    // Stdin counts like a file, in its place among the paths.
+    let out = wid()
+        .current_dir(dir.path())
+        .args(["lint", "-o", "json", "--max-input-size", &limit])
+        .args(["a0.yaml", "a1.yaml", "-", "a2.yaml"])
+        .write_stdin(manifest.repeat(2))
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(paths_with(&json, "AZ001"), ["a0.yaml", "a1.yaml"]);
+    assert!(self::errors(&json)[0].starts_with("-: this and the input after it were not read ("));
+
+    // `none` and a limit that fits lint everything.
+    for arg in ["none", "1M"] {
+        let run = lint_json(dir.path(), &["--max-input-size", arg, "."]);
+        assert_eq!(run.code, Some(1), "{}", run.stderr);
+        assert_eq!(paths_with(&run.json, "AZ001").len(), 10);
+    }
+    let out = wid()
+        .args(["lint", "--max-input-size", "most", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]

@@ -51,6 +51,11 @@ pub struct LintArgs {
     /// (exit 2) and the rest is linted. Linting takes about ten times a file's size in memory
     #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = load::parse_size)]
     pub max_file_size: u64,
+    /// Most input to read in all, e.g. 2G, or `none`; `auto` is 1/12 of the memory available
+    /// (the cgroup's limit or MemAvailable). Past it, the inputs that fit, in order, are linted
+    /// and the rest is an input error (exit 2) instead of a run killed for lack of memory
+    #[arg(long, value_name = "SIZE|auto|none", default_value = "auto", value_parser = crate::input::limits::InputLimit::parse)]
+    pub max_input_size: crate::input::limits::InputLimit,
     /// When to use colour in human output
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
@@ -92,7 +97,13 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     } else {
         None
     };
-    let mut inputs = load::load_limited(&paths, stdin, args.max_file_size);
+    let (input, input_auto) = args.max_input_size.resolve();
+    let limits = load::Limits {
+        file: args.max_file_size,
+        input,
+        input_auto,
+    };
+    let mut inputs = load::load_limited(&paths, stdin, limits);
     timings.lap("read+parse");
     errors.append(&mut inputs.errors);
     let options = engine::Options {

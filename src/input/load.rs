@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use super::limits::{
+    DEFAULT_MAX_FILE_BYTES, Limits, MAX_FILE_BYTES, human_size, parse_bytes, parse_size,
+};
 use super::source::SourceFile;
 use super::yaml::{self, Parsed};
 
@@ -33,15 +36,32 @@ pub enum InputError {
         size: Option<u64>,
         limit: u64,
     },
+    #[error("{path}: {}", over_budget(*files, *bytes, *total, limit))]
+    OverBudget {
+        /// The first input not read.
+        path: String,
+        /// Inputs not read, this one included, and their size.
+        files: usize,
+        bytes: u64,
+        /// The size of all inputs.
+        total: u64,
+        /// How the limit was set (`Budget::describe`).
+        limit: String,
+    },
 }
 
-/// Largest file (or stdin stream) read by default. Linting needs about ten times a file's
-/// size in memory (text, span tree, views), so a file far beyond any manifest would end the
-/// run in the out-of-memory killer, with nothing reported for the other files.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
-
-/// The largest `--max-file-size`: document trees keep byte offsets as `u32` (`Node::span`).
-pub const MAX_FILE_BYTES: u64 = u32::MAX as u64;
+fn over_budget(files: usize, bytes: u64, total: u64, limit: &str) -> String {
+    let which = match files {
+        0 | 1 => "not read".to_string(),
+        2 => "this and the input after it were not read".to_string(),
+        n => format!("this and the {} inputs after it were not read", n - 1),
+    };
+    format!(
+        "{which} ({}): the inputs total {}, over {limit}; lint fewer paths at a time, or raise the limit (--max-input-size 8G, or none)",
+        human_size(bytes),
+        human_size(total)
+    )
+}
 
 fn too_large(size: Option<u64>, limit: u64) -> String {
     let size = size.map_or_else(
@@ -52,52 +72,6 @@ fn too_large(size: Option<u64>, limit: u64) -> String {
         "{size} of {} for one file: not read (raise it with --max-file-size)",
         human_size(limit)
     )
-}
-
-/// `1.5 GiB`, `300 MiB`, `12 KiB`, `512 bytes`.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
-    for (unit, size) in UNITS {
-        if bytes >= size {
-            let value = bytes as f64 / size as f64;
-            return if value.fract() == 0.0 {
-                format!("{value:.0} {unit}")
-            } else {
-                format!("{value:.1} {unit}")
-            };
-        }
-    }
-    format!("{bytes} bytes")
-}
-
-/// Parses `--max-file-size`: bytes, or a number with K/M/G (powers of 1024, optional `iB`/`B`).
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let digits = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(digits);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (try 512M or 2G)"))?;
-    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "ki" | "kib" => 1 << 10,
-        "m" | "mb" | "mi" | "mib" => 1 << 20,
-        "g" | "gb" | "gi" | "gib" => 1 << 30,
-        _ => return Err(format!("`{text}`: unknown unit (use K, M or G)")),
-    };
-    let bytes = number * scale as f64;
-    if bytes < 1.0 {
-        return Err(format!("`{text}` is not a positive size"));
-    }
-    if bytes > MAX_FILE_BYTES as f64 {
-        return Err(format!(
-            "`{text}` is over {}, the most one file can be",
-            human_size(MAX_FILE_BYTES)
-        ));
-    }
-    Ok(bytes as u64)
 }
 
 /// Reads `reader` whole unless it holds more than `limit` bytes (never reads past `limit + 1`).
@@ -316,46 +290,134 @@ enum Read_ {
     Loaded(Box<LoadedFile>),
     Skipped(Skipped),
     Error(InputError),
+    /// Not read: its bytes did not fit in the input budget when it came up (see `settle`).
+    OverBudget,
+    /// Read, but after the point where the inputs stop fitting in input order: dropped.
+    Dropped,
 }
 
-/// Reads and parses every input in parallel, with the default size limit.
+/// Reads and parses every input in parallel, with the default file limit and no input limit.
 pub fn load(paths: &[InputPath], stdin: Option<Vec<u8>>) -> Inputs {
-    load_limited(paths, stdin, DEFAULT_MAX_FILE_BYTES)
+    load_limited(paths, stdin, Limits::default())
 }
 
-/// Reads and parses every input in parallel; a file over `max_file_bytes` is an input error
-/// (stdin is limited by its reader, [`read_limited`]). Order of the result follows the input order.
-pub fn load_limited(paths: &[InputPath], stdin: Option<Vec<u8>>, max_file_bytes: u64) -> Inputs {
-    let results: Vec<Read_> = paths
+/// Reads and parses every input in parallel; a file over `limits.file` is an input error
+/// (stdin is limited by its reader, [`read_limited`]). When all inputs together pass
+/// `limits.input`, the longest run of them in input order that fits is linted and the rest is
+/// one input error. Order of the result follows the input order.
+pub fn load_limited(paths: &[InputPath], stdin: Option<Vec<u8>>, limits: Limits) -> Inputs {
+    let budget = super::limits::Budget::new(limits.input, limits.input_auto);
+    let mut results: Vec<(Read_, u64)> = paths
         .par_iter()
-        .map(|p| match p {
-            InputPath::Stdin => classify("-".to_string(), stdin.clone().unwrap_or_default()),
-            InputPath::Unread {
-                display, reason, ..
-            } => Read_::Skipped(Skipped {
-                path: display.clone(),
-                reason: (*reason).to_string(),
-            }),
-            InputPath::File { display, path } => {
-                match read_regular(path, display, max_file_bytes) {
-                    Ok(bytes) => classify(display.clone(), bytes),
-                    Err(error) => Read_::Error(error),
-                }
-            }
-        })
+        .map(|p| read_input(p, stdin.as_deref(), limits.file, Some(&budget)))
         .collect();
+    let over = if budget.was_refused() {
+        settle(paths, &mut results, stdin.as_deref(), limits.file, &budget)
+    } else {
+        None
+    };
     let mut inputs = Inputs::default();
-    for r in results {
+    for (r, _) in results {
         match r {
             Read_::Loaded(f) => inputs.files.push(*f),
             Read_::Skipped(s) => inputs.skipped.push(s),
             Read_::Error(e) => inputs.errors.push(e),
+            Read_::OverBudget | Read_::Dropped => {}
         }
     }
+    inputs.errors.extend(over);
     inputs
 }
 
-fn read_regular(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, InputError> {
+/// One input, read and parsed, with the bytes it holds against the budget (0 when nothing
+/// was read or is to be read).
+fn read_input(
+    p: &InputPath,
+    stdin: Option<&[u8]>,
+    file_limit: u64,
+    budget: Option<&super::limits::Budget>,
+) -> (Read_, u64) {
+    let fits = |size: u64| budget.is_none_or(|b| b.reserve(size));
+    match p {
+        InputPath::Stdin => {
+            let bytes = stdin.unwrap_or_default();
+            let size = bytes.len() as u64;
+            if !fits(size) {
+                return (Read_::OverBudget, size);
+            }
+            (classify("-".to_string(), bytes.to_vec()), size)
+        }
+        InputPath::Unread {
+            display, reason, ..
+        } => (
+            Read_::Skipped(Skipped {
+                path: display.clone(),
+                reason: (*reason).to_string(),
+            }),
+            0,
+        ),
+        InputPath::File { display, path } => match read_regular(path, display, file_limit, &fits) {
+            Ok((Some(bytes), size)) => (classify(display.clone(), bytes), size),
+            Ok((None, size)) => (Read_::OverBudget, size),
+            Err(error) => (Read_::Error(error), 0),
+        },
+    }
+}
+
+/// After a refused reservation: keeps the longest run of inputs, in input order, that fits
+/// in the budget (so the outcome does not depend on which thread reserved first), reads what
+/// was refused inside it, drops what was read after it, and returns the error naming the rest.
+fn settle(
+    paths: &[InputPath],
+    results: &mut [(Read_, u64)],
+    stdin: Option<&[u8]>,
+    file_limit: u64,
+    budget: &super::limits::Budget,
+) -> Option<InputError> {
+    let held = |r: &Read_| matches!(r, Read_::Loaded(_) | Read_::OverBudget);
+    let total: u64 = results
+        .iter()
+        .filter(|(r, _)| held(r))
+        .map(|(_, size)| *size)
+        .fold(0, u64::saturating_add);
+    let mut sum = 0u64;
+    let cut = results.iter().position(|(r, size)| {
+        sum = sum.saturating_add(*size);
+        held(r) && sum > budget.limit
+    })?;
+    let (mut files, mut bytes) = (0, 0u64);
+    // Dropped first, so that reading the refused inputs before the cut stays within budget.
+    for (r, size) in &mut results[cut..] {
+        if held(r) {
+            files += 1;
+            bytes = bytes.saturating_add(*size);
+            *r = Read_::Dropped;
+        }
+    }
+    results[..cut]
+        .par_iter_mut()
+        .zip(&paths[..cut])
+        .for_each(|((r, size), p)| {
+            if matches!(r, Read_::OverBudget) {
+                (*r, *size) = read_input(p, stdin, file_limit, None);
+            }
+        });
+    Some(InputError::OverBudget {
+        path: paths[cut].display().to_string(),
+        files,
+        bytes,
+        total,
+        limit: budget.describe(),
+    })
+}
+
+/// Reads a regular file unless it is over `limit`; `(None, size)` when `fits` refuses its size.
+fn read_regular(
+    path: &Path,
+    display: &str,
+    limit: u64,
+    fits: &dyn Fn(u64) -> bool,
+) -> Result<(Option<Vec<u8>>, u64), InputError> {
     let io = |source| InputError::Io {
         path: display.to_string(),
         source,
@@ -371,10 +433,13 @@ fn read_regular(path: &Path, display: &str, limit: u64) -> Result<Vec<u8>, Input
             limit,
         });
     }
+    if !fits(size) {
+        return Ok((None, size));
+    }
     let capacity = usize::try_from(size).unwrap_or(0);
     let mut bytes = read_limited_into(Vec::with_capacity(capacity), &file, display, limit)?;
     bytes.shrink_to_fit();
-    Ok(bytes)
+    Ok((Some(bytes), size))
 }
 
 /// Loads text given directly (used for stdin and tests).
@@ -520,28 +585,6 @@ mod tests {
         assert!(find_template_action("{{- if .Values.x }}\na: 1\n{{- end }}\n").is_some());
         assert!(find_template_action("summary: \"{{ $labels.instance }} down\"\n").is_none());
         assert!(find_template_action("# {{ .Values.x }}\na: 1\n").is_none());
-    }
-
-    #[test]
-    fn sizes_parse_in_powers_of_1024() {
-        assert_eq!(parse_size("512"), Ok(512));
-        assert_eq!(parse_size("64K"), Ok(64 << 10));
-        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
-        assert_eq!(parse_size(" 1.5 g "), Ok(3 << 29));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("-1M").is_err());
-        assert!(parse_size("M").is_err());
-        assert!(parse_size("3 parsecs").is_err());
-        assert_eq!(parse_size("4294967295"), Ok(MAX_FILE_BYTES));
-        assert!(parse_size("4G").is_err());
-    }
-
-    #[test]
-    fn sizes_print_in_the_largest_whole_unit() {
-        assert_eq!(human_size(256 << 20), "256 MiB");
-        assert_eq!(human_size(3 << 29), "1.5 GiB");
-        assert_eq!(human_size(1023), "1023 bytes");
-        assert_eq!(human_size(200_000), "195.3 KiB");
     }
 
     #[test]

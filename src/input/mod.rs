@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod fast_yaml;
+pub mod limits;
 pub mod load;
 pub mod node;
 pub mod redact;
