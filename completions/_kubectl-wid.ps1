@@ -90,6 +90,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-wid' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'With --from-findings: namespace of objects without metadata.namespace')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'With --from-findings: namespace of objects without metadata.namespace')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'With --from-findings: forms of the federated credentials (default az)')
+            [CompletionResult]::new('--max-file-size', '--max-file-size', [CompletionResultType]::ParameterName, 'With --from-findings: largest file (or stdin) to read, as for `lint`')
+            [CompletionResult]::new('--max-input-size', '--max-input-size', [CompletionResultType]::ParameterName, 'With --from-findings: most input to read in all, as for `lint` (auto: 1/12 of the memory available)')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write one file per resource into this directory (created if needed) instead of stdout')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --out: overwrite existing files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

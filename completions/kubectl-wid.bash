@@ -314,7 +314,7 @@ _kubectl__wid() {
             return 0
             ;;
         kubectl__subcmd__wid__subcmd__generate)
-            opts="-n -h --from-findings --client-id --tenant-id --issuer --identity --resource-group --namespace --format --out --force --help azure eks-pod-identity irsa gke help"
+            opts="-n -h --from-findings --client-id --tenant-id --issuer --identity --resource-group --namespace --format --max-file-size --max-input-size --out --force --help azure eks-pod-identity irsa gke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -354,6 +354,14 @@ _kubectl__wid() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "yaml aso az arm terraform" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-input-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --out)

@@ -83,6 +83,8 @@ set edit:completion:arg-completer[kubectl-wid] = {|@words|
             cand -n 'With --from-findings: namespace of objects without metadata.namespace'
             cand --namespace 'With --from-findings: namespace of objects without metadata.namespace'
             cand --format 'With --from-findings: forms of the federated credentials (default az)'
+            cand --max-file-size 'With --from-findings: largest file (or stdin) to read, as for `lint`'
+            cand --max-input-size 'With --from-findings: most input to read in all, as for `lint` (auto: 1/12 of the memory available)'
             cand --out 'Write one file per resource into this directory (created if needed) instead of stdout'
             cand --force 'With --out: overwrite existing files'
             cand -h 'Print help (see more with ''--help'')'

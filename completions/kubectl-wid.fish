@@ -86,6 +86,8 @@ aso\t'Azure Service Operator v2 FederatedIdentityCredential'
 az\t'`az identity federated-credential create` script'
 arm\t'ARM deployment template'
 terraform\t'Terraform azurerm_federated_identity_credential'"
+complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand generate; and not __fish_seen_subcommand_from azure eks-pod-identity irsa gke help" -l max-file-size -d 'With --from-findings: largest file (or stdin) to read, as for `lint`' -r
+complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand generate; and not __fish_seen_subcommand_from azure eks-pod-identity irsa gke help" -l max-input-size -d 'With --from-findings: most input to read in all, as for `lint` (auto: 1/12 of the memory available)' -r
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand generate; and not __fish_seen_subcommand_from azure eks-pod-identity irsa gke help" -l out -d 'Write one file per resource into this directory (created if needed) instead of stdout' -r -F
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand generate; and not __fish_seen_subcommand_from azure eks-pod-identity irsa gke help" -l force -d 'With --out: overwrite existing files'
 complete -c kubectl-wid -n "__fish_kubectl_wid_using_subcommand generate; and not __fish_seen_subcommand_from azure eks-pod-identity irsa gke help" -s h -l help -d 'Print help (see more with \'--help\')'

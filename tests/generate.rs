@@ -286,3 +286,39 @@ fn from_findings_writes_the_missing_service_account() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn from_findings_reads_within_the_same_limits_as_lint() {
+    let manifest = fs::read_to_string("tests/fixtures/AZ001/bad-no-label.yaml").unwrap();
+    // Stdin over --max-file-size is read no further than the limit.
+    let out = Command::cargo_bin("kubectl-wid")
+        .unwrap()
+        .args(["generate", "--from-findings", "-", "--max-file-size", "1K"])
+        .write_stdin(manifest.repeat(4096 / manifest.len() + 1))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("-: more than the limit of 1 KiB for one file: not read"),
+        "{stderr}"
+    );
+    // Inputs over --max-input-size are an error, not a partial generation.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.yaml", "b.yaml"] {
+        fs::write(dir.path().join(name), &manifest).unwrap();
+    }
+    let out = Command::cargo_bin("kubectl-wid")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["generate", "--from-findings", ".", "--max-input-size"])
+        .arg(manifest.len().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("./b.yaml: not read (") && stderr.contains("--max-input-size"),
+        "{stderr}"
+    );
+}

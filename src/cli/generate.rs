@@ -1,6 +1,6 @@
 //! `kubectl wid generate`: argument parsing and writing only; the rendering is `crate::generate`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
@@ -43,6 +43,13 @@ pub struct GenerateArgs {
     /// With --from-findings: forms of the federated credentials (default az)
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<azure::Format>,
+    /// With --from-findings: largest file (or stdin) to read, as for `lint`
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = load::parse_size)]
+    pub max_file_size: u64,
+    /// With --from-findings: most input to read in all, as for `lint` (auto: 1/12 of the
+    /// memory available)
+    #[arg(long, value_name = "SIZE|auto|none", default_value = "auto", value_parser = crate::input::limits::InputLimit::parse)]
+    pub max_input_size: crate::input::limits::InputLimit,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -236,16 +243,23 @@ fn findings(args: &GenerateArgs) -> anyhow::Result<Bundle> {
     if let Some(e) = errors.first() {
         bail!("{e}");
     }
+    // The same limits as `lint`: generating lints the inputs first.
     let stdin = if paths.iter().any(|p| matches!(p, InputPath::Stdin)) {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading stdin")?;
-        Some(bytes)
+        Some(load::read_limited(
+            std::io::stdin().lock(),
+            "-",
+            args.max_file_size,
+        )?)
     } else {
         None
     };
-    let inputs = load::load(&paths, stdin);
+    let (input, input_auto) = args.max_input_size.resolve();
+    let limits = load::Limits {
+        file: args.max_file_size,
+        input,
+        input_auto,
+    };
+    let inputs = load::load_limited(&paths, stdin, limits);
     if let Some(e) = inputs.errors.first() {
         bail!("{e}");
     }
