@@ -5,6 +5,8 @@ use crate::rules::{Context, Finding, Rule, Scope};
 /// K8S005: a label or annotation value that YAML 1.1 reads as a boolean or number.
 /// `metadata.labels`/`annotations` are `map[string]string`: the API server rejects the object
 /// (`json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string`).
+/// So are a controller's `selector.matchLabels` (`LabelSelector`), the plain selector of a
+/// Service or ReplicationController, and a pod's `nodeSelector`.
 pub struct NonStringMetadataValue;
 
 impl Rule for NonStringMetadataValue {
@@ -25,6 +27,11 @@ impl Rule for NonStringMetadataValue {
                 ("annotation", o.annotations),
                 ("pod template label", pod.and_then(|p| p.labels)),
                 ("pod template annotation", pod.and_then(|p| p.annotations)),
+                ("selector label", selector_labels(o)),
+                (
+                    "node selector label",
+                    pod.and_then(|p| p.spec.get("nodeSelector")),
+                ),
             ];
             for (what, map) in maps {
                 // A Pod's own metadata is also its "pod template": report it once.
@@ -37,7 +44,7 @@ impl Rule for NonStringMetadataValue {
                     };
                     let key = entry.key.text().unwrap_or("");
                     // AZ002 reports the workload identity label with a more specific message.
-                    if key == USE_LABEL && what.contains("label") {
+                    if key == USE_LABEL && (what == "label" || what == "pod template label") {
                         continue;
                     }
                     // AZ003/AZ004 report non-string client and tenant ids of ServiceAccounts.
@@ -74,5 +81,22 @@ impl Rule for NonStringMetadataValue {
                 }
             }
         }
+    }
+}
+
+/// The label map of an object's selector: `matchLabels` of a `LabelSelector` (Deployments,
+/// Jobs, …), or the selector itself where it is a plain map (Service, ReplicationController).
+fn selector_labels<'a>(o: &crate::model::Object<'a>) -> Option<&'a Node> {
+    let selector = match &o.pod {
+        Some(pod) => pod.selector?,
+        None if o.is("Service") && o.group().is_empty() => {
+            o.node.get_path(&["spec", "selector"])?
+        }
+        None => return None,
+    };
+    if selector.get("matchLabels").is_some() || selector.get("matchExpressions").is_some() {
+        selector.get("matchLabels")
+    } else {
+        Some(selector)
     }
 }
