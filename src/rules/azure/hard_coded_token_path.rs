@@ -3,7 +3,7 @@ use crate::model::{Container, Object};
 use crate::rules::azure::skipped_containers;
 use crate::rules::{Context, Finding, Rule, Scope};
 
-use super::{pod_phrase, uses_workload_identity};
+use super::{INJECTED_ENV, pod_phrase, uses_workload_identity};
 
 /// Token file paths the webhook has used, matched without the leading `/var` (`/run` is the
 /// same directory in most images): (path, webhook versions).
@@ -57,9 +57,9 @@ impl Rule for HardCodedTokenPath {
 
             let source = ctx.model.source(o.file).text.as_str();
             for c in pod.containers() {
-                self.token_paths(o, c, source, out);
                 let mutated = c.list != "ephemeralContainers"
                     && !c.name.is_some_and(|n| skipped.contains(&n));
+                self.token_paths(o, c, mutated, source, out);
                 if mutated {
                     self.mount_paths(o, c, out);
                 }
@@ -72,7 +72,17 @@ impl Rule for HardCodedTokenPath {
 impl HardCodedTokenPath {
     /// Scalars of the container (command, args, env values, probes, lifecycle hooks…) that
     /// contain a token path the webhook used, unless the container mounts its own volume there.
-    fn token_paths(&self, o: &Object<'_>, c: Container<'_>, source: &str, out: &mut Vec<Finding>) {
+    /// In a container the webhook mutates, an `env` entry named like one it injects (say
+    /// `AZURE_FEDERATED_TOKEN_FILE`) is AZ016's finding: removing it fixes both, so it is not
+    /// reported twice.
+    fn token_paths(
+        &self,
+        o: &Object<'_>,
+        c: Container<'_>,
+        mutated: bool,
+        source: &str,
+        out: &mut Vec<Finding>,
+    ) {
         let own_mounts: Vec<&str> = c
             .node
             .get("volumeMounts")
@@ -92,7 +102,16 @@ impl HardCodedTokenPath {
             .filter_map(|e| Some((e.key.text()?, &e.value)))
         {
             // Mounts are checked by `mount_paths`; names and images cannot hold a path.
-            if !matches!(key, "name" | "image" | "volumeMounts" | "volumeDevices") {
+            if key == "env" && mutated {
+                for entry in value.items() {
+                    if !entry
+                        .get_str("name")
+                        .is_some_and(|n| INJECTED_ENV.contains(&n))
+                    {
+                        collect_scalars(entry, &mut scalars);
+                    }
+                }
+            } else if !matches!(key, "name" | "image" | "volumeMounts" | "volumeDevices") {
                 collect_scalars(value, &mut scalars);
             }
         }

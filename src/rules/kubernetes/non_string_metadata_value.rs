@@ -1,5 +1,6 @@
 use crate::input::{Node, ScalarKind, Style};
 use crate::rules::azure::{CLIENT_ID, TENANT_ID, USE_LABEL};
+use crate::rules::gcp::METADATA_SERVER_LABEL;
 use crate::rules::{Context, Finding, Rule, Scope};
 
 /// K8S005: a label or annotation value that YAML 1.1 reads as a boolean or number.
@@ -45,6 +46,10 @@ impl Rule for NonStringMetadataValue {
                     let key = entry.key.text().unwrap_or("");
                     // AZ002 reports the workload identity label with a more specific message.
                     if key == USE_LABEL && (what == "label" || what == "pod template label") {
+                        continue;
+                    }
+                    // GK009 reports the GKE metadata server's nodeSelector, whatever its value.
+                    if what == "node selector label" && key == METADATA_SERVER_LABEL {
                         continue;
                     }
                     // AZ003/AZ004 report non-string client and tenant ids of ServiceAccounts.
