@@ -136,6 +136,11 @@ pub fn lint(
         ok_contexts += 1;
         let mut outcome = outcome;
         for mut f in std::mem::take(&mut outcome.findings) {
+            // A fix is an edit of a file; an object read from the cluster has none to edit
+            // (`--fix` never writes to a cluster), so its findings offer none.
+            if f.file.0 >= n_user {
+                f.fix = None;
+            }
             f.file = remap(f.file);
             for r in &mut f.related {
                 r.file = remap(r.file);
