@@ -202,6 +202,10 @@ pub fn discover(paths: &[String]) -> (Vec<InputPath>, Vec<InputError>) {
             ignore::WalkBuilder::new(path)
                 .follow_links(false)
                 .require_git(false)
+                // As many walkers as the rest of the run has threads (`RAYON_NUM_THREADS`), so
+                // a run limited to one thread is one thread throughout; at most `ignore`'s own
+                // default of 12.
+                .threads(rayon::current_num_threads().min(12))
                 .build_parallel()
                 .run(|| {
                     Box::new(|entry| {
