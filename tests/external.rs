@@ -100,7 +100,16 @@ fn sarif_validates_against_the_official_schema() {
             "missing-path",
             wid(&["-o", "sarif", "does/not/exist.yaml"], &here, None),
         ),
+        // Every fix fixture: `fixes` with insertions, deletions and replacements.
+        (
+            "fixes",
+            wid(&["-o", "sarif", "tests/fixtures"], &here, None),
+        ),
     ];
+    assert!(
+        cases[5].1.contains("\"artifactChanges\""),
+        "no SARIF fixes to validate"
+    );
     let mut files = Vec::new();
     for (name, text) in &cases {
         let p = tmp.path().join(format!("{name}.sarif"));

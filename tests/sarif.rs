@@ -315,3 +315,84 @@ fn fingerprints_on_a_long_line_cover_the_text_around_the_finding() {
     let changed = before.replace("not-a-guid", "still-not-a-guid");
     assert_ne!(hash_of(&changed, "shop/api"), hash_of(&before, "shop/api"));
 }
+
+/// Applies every SARIF `fixes` replacement of `log` to `text` (one file), later regions first;
+/// a replacement overlapping one already applied is skipped, as `--fix` skips conflicting edits.
+fn apply_sarif_fixes(log: &Value, text: &str) -> String {
+    // 1-based line and code-point column → byte offset.
+    let offset = |line: u64, column: u64| -> usize {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line as usize - 1)
+            .map(str::len)
+            .sum();
+        let rest = &text[start..];
+        start
+            + rest
+                .char_indices()
+                .nth(column as usize - 1)
+                .map_or(rest.len(), |(i, _)| i)
+    };
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        for fix in result["fixes"].as_array().into_iter().flatten() {
+            for change in fix["artifactChanges"].as_array().unwrap() {
+                for r in change["replacements"].as_array().unwrap() {
+                    let d = &r["deletedRegion"];
+                    let n = |k: &str| d[k].as_u64().unwrap();
+                    edits.push((
+                        offset(n("startLine"), n("startColumn")),
+                        offset(n("endLine"), n("endColumn")),
+                        r["insertedContent"]["text"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    edits.dedup();
+    let mut out = text.to_string();
+    let mut floor = usize::MAX;
+    for (start, end, insert) in edits {
+        if end > floor {
+            continue;
+        }
+        out.replace_range(start..end, &insert);
+        floor = start;
+    }
+    out
+}
+
+#[test]
+fn sarif_fixes_are_the_safe_edits_that_fix_applies() {
+    let mut compared = 0;
+    for dir in std::fs::read_dir("tests/fixtures").unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("fix-")
+                || name.starts_with("fix-unsafe")
+                || name.contains(".fixed.")
+            {
+                continue;
+            }
+            // Both through stdin, so both runs see the same path.
+            let text = std::fs::read_to_string(&path).unwrap();
+            let log: Value =
+                serde_json::from_str(&lint(&["-o", "sarif", "-"], Some(&text))).unwrap();
+            let fixed = Command::cargo_bin("kubectl-wid")
+                .unwrap()
+                .args(["lint", "--no-config", "--fix", "-"])
+                .write_stdin(text.clone())
+                .output()
+                .unwrap();
+            let by_fix = String::from_utf8(fixed.stdout).unwrap();
+            assert_eq!(apply_sarif_fixes(&log, &text), by_fix, "{}", path.display());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 30, "only {compared} fix fixtures compared");
+}

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::custom::CustomRule;
 use crate::input::SourceFile;
+use crate::rules::catalog::Applicability;
 use crate::rules::{Finding, RuleMeta, Severity, catalog};
 
 use super::Report;
@@ -144,6 +145,53 @@ fn region(src: &SourceFile, span: &Range<usize>) -> Value {
     })
 }
 
+/// A SARIF `fix`: the edits `--fix` applies for the finding (its safe ones; SARIF has no
+/// applicability, and a viewer may apply a fix without asking), as replacements of line/column
+/// regions, grouped by file in edit order. `None` without a safe edit.
+fn sarif_fix(report: &Report<'_>, f: &Finding, cwd: Option<&std::path::Path>) -> Option<Value> {
+    let fix = f.fix.as_ref()?;
+    let mut changes: Vec<(usize, Vec<Value>)> = Vec::new();
+    for e in &fix.edits {
+        if e.applicability.unwrap_or(fix.applicability) != Applicability::Safe {
+            continue;
+        }
+        let file = e.file.unwrap_or(f.file).0;
+        let Some(src) = report.files.get(file).map(|l| &l.source) else {
+            continue;
+        };
+        let (s, t) = (src.position(e.range.start), src.position(e.range.end));
+        let mut replacement = json!({"deletedRegion": {
+            "startLine": s.line, "startColumn": s.column,
+            "endLine": t.line, "endColumn": t.column,
+        }});
+        if !e.text.is_empty() {
+            replacement["insertedContent"] = json!({"text": e.text});
+        }
+        match changes.iter_mut().find(|(i, _)| *i == file) {
+            Some((_, replacements)) => replacements.push(replacement),
+            None => changes.push((file, vec![replacement])),
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    let artifact_changes: Vec<Value> = changes
+        .into_iter()
+        .map(|(file, replacements)| {
+            let (uri, relative) = uri_of(&report.files[file].source.path, cwd);
+            let mut artifact = json!({"uri": uri});
+            if relative {
+                artifact["uriBaseId"] = json!("%SRCROOT%");
+            }
+            json!({"artifactLocation": artifact, "replacements": replacements})
+        })
+        .collect();
+    Some(json!({
+        "description": {"text": fix.description},
+        "artifactChanges": artifact_changes,
+    }))
+}
+
 /// 64-bit FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`.
 fn fnv(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -277,6 +325,9 @@ pub fn write(
         }
         if !related.is_empty() {
             result["relatedLocations"] = json!(related);
+        }
+        if let Some(fix) = sarif_fix(report, f, cwd.as_deref()) {
+            result["fixes"] = json!([fix]);
         }
         result
     };
