@@ -21,6 +21,7 @@ pub fn to_json(node: &Node) -> Json {
                 .unwrap_or_else(|| Json::String(s.text.to_string())),
             ScalarKind::Float => s
                 .text
+                .as_str()
                 .replace('_', "")
                 .parse::<f64>()
                 .ok()

@@ -40,10 +40,14 @@ impl ScalarKind {
     }
 }
 
+/// A scalar's text: 16 bytes, inline up to 15 (87% of the keys and values of the benchmark
+/// corpus), so a node is 32 bytes and a mapping entry 64 (40 and 80 with a 24-byte string).
+pub type Text = ecow::EcoString;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     /// The value after escape processing (what the API server would see as text).
-    pub text: compact_str::CompactString,
+    pub text: Text,
     pub style: Style,
     pub kind: ScalarKind,
 }
@@ -54,18 +58,20 @@ pub struct Entry {
     pub value: Node,
 }
 
+/// 24 bytes: children are boxed slices (16 bytes; a tree is never grown after parsing), so the
+/// tag fits in a spare value of the scalar's `style` byte.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Scalar(Scalar),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+    Seq(Box<[Node]>),
+    Map(Box<[Entry]>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// Byte range in [`crate::input::SourceFile::text`], as `u32`s: a tree has a node for
-    /// nearly every token, and halving its span makes an entry 80 bytes instead of 96 (files
-    /// are limited to 4 GiB, `input::load::MAX_FILE_BYTES`).
+    /// nearly every token, and halving its span keeps a node at 32 bytes and an entry at 64
+    /// (files are limited to 4 GiB, `input::load::MAX_FILE_BYTES`).
     start: u32,
     end: u32,
     pub value: Value,
@@ -183,5 +189,18 @@ impl Node {
             Value::Seq(items) => items.iter().map(Node::size).sum(),
             Value::Map(entries) => entries.iter().map(|e| e.key.size() + e.value.size()).sum(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_stay_small() {
+        // Trees are most of a run's memory: every byte here is paid per token of every input.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+        assert_eq!(std::mem::size_of::<Node>(), 32);
+        assert_eq!(std::mem::size_of::<Entry>(), 64);
     }
 }

@@ -5,7 +5,7 @@
 use super::super::node::{Entry, Node, Value};
 use super::super::yaml::{Document, merge_and_check_keys};
 use super::{FastParser, GiveUp, MAX_DEPTH, Step, Style, fit, token};
-use compact_str::CompactString;
+use crate::input::node::Text;
 
 impl FastParser<'_> {
     fn skip_json_space(&self, mut i: usize) -> usize {
@@ -58,7 +58,7 @@ impl FastParser<'_> {
                 }
                 let end = at + len;
                 Ok((
-                    self.scalar_node(token(at, end, CompactString::from(text), Style::Plain)),
+                    self.scalar_node(token(at, end, Text::from(text), Style::Plain)),
                     end,
                 ))
             }

@@ -11,7 +11,7 @@
 //!
 //! Why: granit-parser's event stream cost about half of a lint run (scripts/bench).
 
-use compact_str::CompactString;
+use crate::input::node::Text;
 
 use super::node::{Entry, Node, Scalar, ScalarKind, Style, Value};
 use super::resolve::resolve_plain;
@@ -77,7 +77,7 @@ struct FastParser<'s> {
 struct Token {
     start: usize,
     end: usize,
-    text: CompactString,
+    text: Text,
     style: Style,
     /// Position after the token (after its `:` when it is a key).
     after: usize,
@@ -377,7 +377,7 @@ impl FastParser<'_> {
                 if end == at {
                     return Err(GiveUp);
                 }
-                (end, CompactString::from(&self.text[at..end]), Style::Plain)
+                (end, Text::from(&self.text[at..end]), Style::Plain)
             }
             _ => return Err(GiveUp),
         };
@@ -398,8 +398,8 @@ impl FastParser<'_> {
         })
     }
 
-    fn single_quoted(&self, at: usize) -> Step<(usize, CompactString)> {
-        let mut text = CompactString::default();
+    fn single_quoted(&self, at: usize) -> Step<(usize, Text)> {
+        let mut text = Text::default();
         let mut i = at + 1;
         loop {
             match self.byte(i) {
@@ -417,7 +417,7 @@ impl FastParser<'_> {
         }
     }
 
-    fn double_quoted(&self, at: usize) -> Step<(usize, CompactString)> {
+    fn double_quoted(&self, at: usize) -> Step<(usize, Text)> {
         let close = self.b[at + 1..]
             .iter()
             .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
@@ -426,7 +426,7 @@ impl FastParser<'_> {
         if self.b[close] != b'"' {
             return Err(GiveUp);
         }
-        Ok((close + 1, CompactString::from(&self.text[at + 1..close])))
+        Ok((close + 1, Text::from(&self.text[at + 1..close])))
     }
 
     /// `[a, "b"]` on one line, scalars only.
@@ -463,12 +463,7 @@ impl FastParser<'_> {
                     if end == i {
                         return Err(GiveUp);
                     }
-                    (
-                        i,
-                        end,
-                        CompactString::from(&self.text[i..end]),
-                        Style::Plain,
-                    )
+                    (i, end, Text::from(&self.text[i..end]), Style::Plain)
                 }
                 _ => return Err(GiveUp),
             };
@@ -491,7 +486,10 @@ impl FastParser<'_> {
             return Err(GiveUp);
         }
         self.finish_line(close + 1)?;
-        Ok(Node::new(self.span(at, close + 1), Value::Map(Vec::new())))
+        Ok(Node::new(
+            self.span(at, close + 1),
+            Value::Map(Box::default()),
+        ))
     }
 
     /// `|` or `|-` followed by lines indented deeper than `indent`.
@@ -583,7 +581,7 @@ impl FastParser<'_> {
 }
 
 /// A scalar token that is not a key.
-fn token(start: usize, end: usize, text: CompactString, style: Style) -> Token {
+fn token(start: usize, end: usize, text: Text, style: Style) -> Token {
     Token {
         start,
         end,
@@ -596,9 +594,8 @@ fn token(start: usize, end: usize, text: CompactString, style: Style) -> Token {
 
 /// Trees are kept for the whole run: spare capacity from growing a vector would be about a
 /// quarter of the tree's memory.
-pub(super) fn fit<T>(mut v: Vec<T>) -> Vec<T> {
-    v.shrink_to_fit();
-    v
+pub(super) fn fit<T>(v: Vec<T>) -> Box<[T]> {
+    v.into_boxed_slice()
 }
 
 /// Whether a plain scalar may start with `c` followed by `next` (in block context).

@@ -28,7 +28,7 @@ fn scalar(span: std::ops::Range<usize>, text: impl Into<String>, kind: ScalarKin
     Node::new(
         span,
         Value::Scalar(Scalar {
-            text: compact_str::CompactString::from(text.into()),
+            text: crate::input::node::Text::from(text.into()),
             style: Style::DoubleQuoted,
             kind,
         }),
@@ -338,7 +338,9 @@ fn policy_document(
             {
                 Some(e) => {
                     if let (Value::Seq(a), Value::Seq(b)) = (&mut e.value.value, value.value) {
-                        a.extend(b);
+                        let mut items = std::mem::take(a).into_vec();
+                        items.extend(b);
+                        *a = items.into();
                     }
                 }
                 None => principals.push(Entry {
@@ -350,7 +352,7 @@ fn policy_document(
         if let Some(first) = s.body.blocks("principals").next() {
             entries.push(Entry {
                 key: key(&first.ident_span, "Principal"),
-                value: Node::new(first.span.clone(), Value::Map(principals)),
+                value: Node::new(first.span.clone(), Value::Map(principals.into())),
             });
         }
         let mut tests: Vec<Entry> = Vec::new();
@@ -374,29 +376,31 @@ fn policy_document(
             {
                 Some(e) => {
                     if let Value::Map(m) = &mut e.value.value {
-                        m.push(entry);
+                        let mut entries = std::mem::take(m).into_vec();
+                        entries.push(entry);
+                        *m = entries.into();
                     }
                 }
                 None => tests.push(Entry {
                     key: key(&test.value.span, &test_text),
-                    value: Node::new(c.span.clone(), Value::Map(vec![entry])),
+                    value: Node::new(c.span.clone(), Value::Map(Box::new([entry]))),
                 }),
             }
         }
         if let Some(first) = s.body.blocks("condition").next() {
             entries.push(Entry {
                 key: key(&first.ident_span, "Condition"),
-                value: Node::new(first.span.clone(), Value::Map(tests)),
+                value: Node::new(first.span.clone(), Value::Map(tests.into())),
             });
         }
-        statements.push(Node::new(s.span.clone(), Value::Map(entries)));
+        statements.push(Node::new(s.span.clone(), Value::Map(entries.into())));
     }
     let root = Node::new(
         block.span.clone(),
-        Value::Map(vec![Entry {
+        Value::Map(Box::new([Entry {
             key: key(&block.anchor(), "Statement"),
-            value: Node::new(block.span.clone(), Value::Seq(statements)),
-        }]),
+            value: Node::new(block.span.clone(), Value::Seq(statements.into())),
+        }])),
     );
     TrustPolicy {
         root: root.into(),
