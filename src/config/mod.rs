@@ -184,8 +184,13 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read config file {}: {e}", path.display()))?;
+    load_str(path, &text)
+}
+
+/// [`load`] of text already read (`path` names it in errors and anchors relative paths).
+pub fn load_str(path: &Path, text: &str) -> Result<Config, String> {
     let display = path.to_string_lossy().into_owned();
-    let file = match load_text(&display, &text) {
+    let file = match load_text(&display, text) {
         Some(f) => f,
         // An empty config file is a valid config with no settings.
         None => load_text(&display, "{}\n").ok_or("internal error: empty config")?,

@@ -189,7 +189,12 @@ pub fn load_dirs(dirs: &[PathBuf]) -> Result<Vec<CustomRule>, String> {
 pub fn load_file(path: &Path) -> Result<Vec<CustomRule>, String> {
     let display = path.to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path).map_err(|e| format!("{display}: {e}"))?;
-    let file = load_text(&display, &text).ok_or_else(|| format!("{display}: empty rule file"))?;
+    load_str(&display, &text)
+}
+
+/// [`load_file`] of text already read, named `display` in errors.
+pub fn load_str(display: &str, text: &str) -> Result<Vec<CustomRule>, String> {
+    let file = load_text(display, text).ok_or_else(|| format!("{display}: empty rule file"))?;
     let mut errors: Vec<Located> = file
         .parsed
         .problems
