@@ -231,6 +231,9 @@ pub struct Association<'a> {
     pub policy: Option<Field<'a>>,
     pub association_arn: Option<Field<'a>>,
     pub association_id: Option<Field<'a>>,
+    /// The `externalId` EKS passes when it assumes the target role (describe output, ACK
+    /// `status.externalID`): only known once the association exists.
+    pub external_id: Option<Field<'a>>,
     /// eksctl `createServiceAccount: true`: eksctl creates the ServiceAccount.
     pub creates_service_account: bool,
     /// Terraform `role_arn = aws_iam_role.<name>.arn`: the address of the role.

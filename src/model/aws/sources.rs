@@ -173,6 +173,7 @@ fn association<'a>(aws: &mut AwsModel<'a>, form: Form, file: FileId, a: &'a Node
         policy: field(a, "policy"),
         association_arn: field(a, "associationArn"),
         association_id: field(a, "associationId"),
+        external_id: field(a, "externalId"),
         creates_service_account: false,
         role_address: None,
         target_role_address: None,
@@ -253,6 +254,7 @@ fn eksctl<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
             policy: field(a, "policy"),
             association_arn: None,
             association_id: None,
+            external_id: None,
             creates_service_account: a
                 .get("createServiceAccount")
                 .and_then(Node::text)
@@ -308,10 +310,8 @@ fn ack_association<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
             .and_then(|f| field(f, "name"))
     });
     let service_account = field(spec, "serviceAccount");
-    let status_arn = o
-        .node
-        .get("status")
-        .and_then(|s| field(s, "associationARN"));
+    let status = o.node.get("status");
+    let status_arn = status.and_then(|s| field(s, "associationARN"));
     aws.associations.push(Association {
         form: Form::AckAssociation,
         file: o.file,
@@ -326,6 +326,7 @@ fn ack_association<'a>(aws: &mut AwsModel<'a>, o: &Object<'a>) {
         policy: field(spec, "policy"),
         association_arn: status_arn,
         association_id: None,
+        external_id: status.and_then(|s| field(s, "externalID")),
         creates_service_account: false,
         role_address: None,
         target_role_address: None,

@@ -471,6 +471,7 @@ fn association(
         policy,
         association_arn: None,
         association_id: None,
+        external_id: None,
         creates_service_account: false,
         role_address,
         target_role_address,

@@ -1,3 +1,4 @@
+use crate::model::aws::policy::Condition;
 use crate::model::aws::policy::{ASSUME_ROLE, TAG_SESSION};
 use crate::model::aws::{Association, Role, Statement};
 use crate::rules::{Context, Finding, Rule};
@@ -40,6 +41,7 @@ impl Rule for TargetRoleTrust {
                 }
                 missing.retain(|m| !trusting.iter().any(|s| s.allows_action(m)));
                 if missing.is_empty() {
+                    self.external_id(ctx, role, a, &trusting, &source_arn, out);
                     continue;
                 }
                 let first = &trusting[0];
@@ -94,7 +96,73 @@ fn trusts(s: &Statement<'_>, arn: &str, account: &str) -> bool {
         })
 }
 
+/// The statement's `sts:ExternalId` condition that a caller must satisfy (not `…IfExists`, not
+/// a set operator).
+fn external_id_condition<'n>(s: &Statement<'n>) -> Option<Condition<'n>> {
+    s.conditions().into_iter().find(|c| {
+        c.key.eq_ignore_ascii_case("sts:ExternalId")
+            && !c.if_exists()
+            && c.set_qualifier().is_none()
+    })
+}
+
 impl TargetRoleTrust {
+    /// The association's `externalId` is known (it exists) and every statement trusting its
+    /// role requires another `sts:ExternalId`: EKS passes the association's `externalId` when
+    /// it assumes the target role, so the call is denied.
+    fn external_id(
+        &self,
+        ctx: &Context<'_, '_>,
+        role: &Role,
+        a: &Association,
+        trusting: &[Statement<'_>],
+        source_arn: &str,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(field) = &a.external_id else { return };
+        let Some(expected) = field.concrete() else {
+            return;
+        };
+        let mut refusing = Vec::new();
+        for s in trusting {
+            match external_id_condition(s) {
+                Some(c) if c.matches(expected) == Some(false) => refusing.push(c),
+                // No condition, a matching one, or an operator not evaluated: usable.
+                _ => return,
+            }
+        }
+        let Some(first) = refusing.first() else {
+            return;
+        };
+        let wanted = first
+            .values()
+            .iter()
+            .filter_map(|v| v.text())
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut f = role_finding(
+            ctx.model,
+            self.id(),
+            role,
+            first.value_node.span(),
+            format!(
+                "{} trusts the association role `{source_arn}` only with `sts:ExternalId` {wanted}, but {} has externalId `{expected}`: EKS passes the association's externalId when it assumes the target role, so the call is denied and the pods get no credentials",
+                trust_phrase(role),
+                a.label()
+            ),
+        )
+        .help(format!(
+            "match the association: `\"StringEquals\": {{\"sts:ExternalId\": \"{expected}\"}}`{}",
+            trust_note(role)
+        ))
+        .related(a.file, field.span(), "externalId of this association");
+        if let Some(t) = &a.target_role_arn {
+            f = f.related(a.file, t.span(), "target role of this association");
+        }
+        out.push(f);
+    }
+
     fn untrusted(
         &self,
         ctx: &Context<'_, '_>,
