@@ -379,9 +379,10 @@ fn settle(
     budget: &super::limits::Budget,
 ) -> Option<InputError> {
     let held = |r: &Read_| matches!(r, Read_::Loaded(_) | Read_::OverBudget);
+    // Every byte reserved or refused, as the readers counted them (a binary file that was read
+    // and skipped counts too).
     let total: u64 = results
         .iter()
-        .filter(|(r, _)| held(r))
         .map(|(_, size)| *size)
         .fold(0, u64::saturating_add);
     let mut sum = 0u64;
