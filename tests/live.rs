@@ -759,6 +759,44 @@ fn files_are_linted_against_the_live_state() {
 }
 
 #[test]
+fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
+    let c = cluster();
+    let objects = fixture_objects(Path::new(
+        "tests/fixtures/AZ001/bad-label-on-deployment.yaml",
+    ))
+    .unwrap();
+    let mut created = c.created();
+    for o in &objects {
+        created.paths.push(c.create(o).unwrap());
+    }
+    // Rendered live objects are held like files: past --max-input-size the context fails
+    // (a partial cluster would give wrong cross-object findings) instead of growing on.
+    let out = c
+        .wid()
+        .args(["lint", "--cluster", "-n", "shop", "--max-input-size", "100"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the objects read pass the --max-input-size limit of 100 bytes; list fewer namespaces (-n) or raise the limit"),
+        "{stderr}"
+    );
+    let out = c
+        .wid()
+        .args(["lint", "--cluster", "-n", "shop", "--max-input-size", "64M"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(created);
+}
+
+#[test]
 fn live_objects_render_as_yaml_with_cluster_paths() {
     let c = cluster();
     let objects = fixture_objects(Path::new(

@@ -68,6 +68,7 @@ pub fn lint_live(
     errors: &mut Vec<InputError>,
     options: &Options,
     namespace: Option<&str>,
+    input_limit: (u64, bool),
 ) -> anyhow::Result<Option<Outcome>> {
     if !args.cluster {
         return Ok(None);
@@ -83,6 +84,15 @@ pub fn lint_live(
         concurrency: 6,
         needs: needs(&options.selection),
         progress: true,
+        // What the files took is already spent.
+        input_limit: input_limit.0.saturating_sub(
+            inputs
+                .files
+                .iter()
+                .map(|f| f.source.text.len() as u64)
+                .sum(),
+        ),
+        input_limit_auto: input_limit.1,
     };
     let (outcome, report) = match crate::live::lint(inputs, &fetch, options, namespace) {
         Ok((outcome, report)) => (Some(outcome), report),

@@ -137,6 +137,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         &mut errors,
         &options,
         args.namespace.as_deref(),
+        (input, input_auto),
     )?;
     let outcome = live.unwrap_or_else(|| engine::lint(&inputs, &options));
     timings.lap("model+rules");

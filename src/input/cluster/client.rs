@@ -23,6 +23,9 @@ pub enum RequestError {
     Transport(String),
     #[error("no answer within {0:?} (--request-timeout)")]
     Timeout(Duration),
+    /// Not a request failure: what was listed no longer fits in `--max-input-size`.
+    #[error("{0}")]
+    OverBudget(String),
 }
 
 impl RequestError {

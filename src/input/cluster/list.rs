@@ -65,6 +65,8 @@ pub struct ListContext<'a> {
     /// Controller kinds being listed: objects they own are not linted twice.
     pub listed_controllers: &'a HashSet<&'static str>,
     pub progress: &'a indicatif::ProgressBar,
+    /// Rendered objects are held until the whole run is linted: each reserves its text here.
+    pub budget: &'a crate::input::limits::Budget,
 }
 
 pub struct Listed {
@@ -111,6 +113,12 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
             drop(body);
             for item in page.items {
                 if let Some(o) = self::object(cx, task, item) {
+                    if !cx.budget.reserve(o.file.source.text.len() as u64) {
+                        return Err(RequestError::OverBudget(format!(
+                            "the objects read pass {}; list fewer namespaces (-n) or raise the limit (--max-input-size 8G, or none)",
+                            cx.budget.describe()
+                        )));
+                    }
                     objects.push(o);
                 }
             }

@@ -49,6 +49,10 @@ pub struct FetchOptions {
     pub needs: Needs,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Bytes of rendered objects all contexts together may hold (`--max-input-size`, less
+    /// what the files took), and whether that limit was worked out from memory.
+    pub input_limit: u64,
+    pub input_limit_auto: bool,
 }
 
 /// One listed object, rendered and parsed, with its identity (to let a file shadow it).
@@ -117,10 +121,11 @@ pub fn fetch(opts: &FetchOptions) -> Result<Vec<Result<Snapshot, ContextError>>,
         indicatif::ProgressBar::hidden()
     };
     let limiter = Arc::new(Semaphore::new(opts.concurrency.max(1)));
+    let budget = crate::input::limits::Budget::new(opts.input_limit, opts.input_limit_auto);
     let results = runtime.block_on(async {
-        let futures = names
-            .iter()
-            .map(|name| fetch_context(opts, kc.as_ref(), name, limiter.clone(), &progress));
+        let futures = names.iter().map(|name| {
+            fetch_context(opts, kc.as_ref(), name, limiter.clone(), &progress, &budget)
+        });
         futures::future::join_all(futures).await
     });
     progress.finish_and_clear();
@@ -133,6 +138,7 @@ async fn fetch_context(
     context: &str,
     limiter: Arc<Semaphore>,
     progress: &indicatif::ProgressBar,
+    budget: &crate::input::limits::Budget,
 ) -> Result<Snapshot, ContextError> {
     let fail = |message: String| ContextError {
         context: context.to_string(),
@@ -186,6 +192,7 @@ async fn fetch_context(
         limiter,
         listed_controllers: &listed_controllers,
         progress,
+        budget,
     };
     let outcomes: Vec<(ListTask, Result<list::Listed, RequestError>)> =
         futures::stream::iter(tasks.into_iter().map(|t| {
