@@ -79,6 +79,15 @@ impl Cluster {
         }
     }
 
+    /// Creates the objects of a fixture file through the API; they are deleted on drop.
+    fn create_fixture(&self, path: &str) -> Created<'_> {
+        let mut created = self.created();
+        for o in &fixture_objects(Path::new(path)).expect("fixture") {
+            created.paths.push(self.create(o).unwrap());
+        }
+        created
+    }
+
     /// A raw API call with the admin token (curl: scripts/dev-cluster installs it). Returns
     /// (HTTP status, body).
     fn api(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
@@ -374,14 +383,7 @@ fn revoke(c: &Cluster) {
 #[test]
 fn forbidden_kinds_are_warnings_and_the_rest_is_linted() {
     let c = cluster();
-    let objects = fixture_objects(Path::new(
-        "tests/fixtures/AZ001/bad-label-on-deployment.yaml",
-    ))
-    .expect("fixture");
-    let mut created = c.created();
-    for o in &objects {
-        created.paths.push(c.create(o).unwrap());
-    }
+    let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");
     grant(&c, &[("", "serviceaccounts"), ("apps", "deployments")]);
 
     // RBAC changes reach the authorizer through an informer: allow a moment.
@@ -761,14 +763,7 @@ fn files_are_linted_against_the_live_state() {
 #[test]
 fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
     let c = cluster();
-    let objects = fixture_objects(Path::new(
-        "tests/fixtures/AZ001/bad-label-on-deployment.yaml",
-    ))
-    .unwrap();
-    let mut created = c.created();
-    for o in &objects {
-        created.paths.push(c.create(o).unwrap());
-    }
+    let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");
     // Rendered live objects are held like files: past --max-input-size the context fails
     // (a partial cluster would give wrong cross-object findings) instead of growing on.
     let out = c
@@ -799,14 +794,7 @@ fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
 #[test]
 fn live_objects_render_as_yaml_with_cluster_paths() {
     let c = cluster();
-    let objects = fixture_objects(Path::new(
-        "tests/fixtures/AZ001/bad-label-on-deployment.yaml",
-    ))
-    .unwrap();
-    let mut created = c.created();
-    for o in &objects {
-        created.paths.push(c.create(o).unwrap());
-    }
+    let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");
     let out = c
         .wid()
         .args(["lint", "--cluster", "-n", "shop", "--color", "never"])
@@ -909,14 +897,7 @@ fn the_readme_cluster_role_is_enough() {
 #[test]
 fn all_contexts_of_a_multi_file_kubeconfig() {
     let c = cluster();
-    let objects = fixture_objects(Path::new(
-        "tests/fixtures/AZ001/bad-label-on-deployment.yaml",
-    ))
-    .unwrap();
-    let mut created = c.created();
-    for o in &objects {
-        created.paths.push(c.create(o).unwrap());
-    }
+    let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");
     // KUBECONFIG with two files, one context each (kubectl merges them).
     let dir = tempfile::tempdir().unwrap();
     let one = kubeconfig_for(dir.path(), &c.server, &c.token, true);

@@ -253,12 +253,7 @@ fn findings(args: &GenerateArgs) -> anyhow::Result<Bundle> {
     } else {
         None
     };
-    let (input, input_auto) = args.max_input_size.resolve();
-    let limits = load::Limits {
-        file: args.max_file_size,
-        input,
-        input_auto,
-    };
+    let limits = load::Limits::new(args.max_file_size, args.max_input_size);
     let inputs = load::load_limited(&paths, stdin, limits);
     if let Some(e) = inputs.errors.first() {
         bail!("{e}");

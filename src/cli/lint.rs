@@ -97,12 +97,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
     } else {
         None
     };
-    let (input, input_auto) = args.max_input_size.resolve();
-    let limits = load::Limits {
-        file: args.max_file_size,
-        input,
-        input_auto,
-    };
+    let limits = load::Limits::new(args.max_file_size, args.max_input_size);
     let mut inputs = load::load_limited(&paths, stdin, limits);
     timings.lap("read+parse");
     errors.append(&mut inputs.errors);
@@ -137,7 +132,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         &mut errors,
         &options,
         args.namespace.as_deref(),
-        (input, input_auto),
+        (limits.input, limits.input_auto),
     )?;
     let outcome = live.unwrap_or_else(|| engine::lint(&inputs, &options));
     timings.lap("model+rules");

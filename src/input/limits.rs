@@ -23,6 +23,18 @@ pub struct Limits {
     pub input_auto: bool,
 }
 
+impl Limits {
+    /// `--max-file-size` and `--max-input-size` as given (`auto` is worked out here).
+    pub fn new(file: u64, input: InputLimit) -> Self {
+        let (input, input_auto) = input.resolve();
+        Self {
+            file,
+            input,
+            input_auto,
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
@@ -61,7 +73,7 @@ impl InputLimit {
     }
 
     /// The limit in bytes (`u64::MAX`: none), and whether it was worked out from memory.
-    pub fn resolve(self) -> (u64, bool) {
+    fn resolve(self) -> (u64, bool) {
         match self {
             Self::Auto => (available_memory().map_or(u64::MAX, auto_limit), true),
             Self::Bytes(b) => (b, false),

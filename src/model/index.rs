@@ -68,6 +68,21 @@ pub struct Model<'a> {
 /// Namespace → label key → value → objects, in input order.
 type ByLabel<'a> = HashMap<CompactString, HashMap<&'a str, HashMap<&'a str, Vec<ObjectId>>>>;
 
+fn add_label<'a>(
+    index: &mut ByLabel<'a>,
+    namespace: &CompactString,
+    key: &'a str,
+    value: &'a str,
+    id: ObjectId,
+) {
+    in_namespace(index, namespace)
+        .entry(key)
+        .or_default()
+        .entry(value)
+        .or_default()
+        .push(id);
+}
+
 /// Core ServiceAccounts, nested by namespace then name so lookups borrow their keys.
 #[derive(Debug, Default)]
 struct AccountIndex<'a> {
@@ -274,15 +289,9 @@ impl<'a> Model<'a> {
                 let Some(labels) = o.pod.as_ref().and_then(|p| p.labels) else {
                     continue;
                 };
-                let by_label = in_namespace(&mut index, &o.namespace);
                 for e in labels.first_entries() {
                     if let (Some(k), Some(v)) = (e.key.text(), e.value.text()) {
-                        by_label
-                            .entry(k)
-                            .or_default()
-                            .entry(v)
-                            .or_default()
-                            .push(o.id);
+                        add_label(&mut index, &o.namespace, k, v, o.id);
                     }
                 }
             }
@@ -309,12 +318,7 @@ impl<'a> Model<'a> {
                     .and_then(|s| s.entries().first())
                     && let (Some(k), Some(v)) = (first.key.text(), first.value.text())
                 {
-                    in_namespace(&mut index, &o.namespace)
-                        .entry(k)
-                        .or_default()
-                        .entry(v)
-                        .or_default()
-                        .push(o.id);
+                    add_label(&mut index, &o.namespace, k, v, o.id);
                 }
             }
             index

@@ -11,20 +11,21 @@ use crate::rules::catalog::Applicability;
 #[derive(Serialize)]
 pub struct FixOut<'a> {
     applicability: Applicability,
-    description: &'a str,
-    edits: Vec<EditOut<'a>>,
+    pub(super) description: &'a str,
+    pub(super) edits: Vec<EditOut<'a>>,
 }
 
+/// One edit, positioned (also what SARIF's `fixes` are made of).
 #[derive(Serialize)]
-struct EditOut<'a> {
-    path: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+pub(super) struct EditOut<'a> {
+    pub(super) path: &'a str,
+    pub(super) line: usize,
+    pub(super) column: usize,
+    pub(super) end_line: usize,
+    pub(super) end_column: usize,
     /// Replaces the text between the two positions (an insertion when they are equal).
-    text: &'a str,
-    applicability: Applicability,
+    pub(super) text: &'a str,
+    pub(super) applicability: Applicability,
 }
 
 pub fn fix_out<'a>(files: &'a [LoadedFile], f: &'a Finding) -> Option<FixOut<'a>> {

@@ -145,31 +145,37 @@ fn region(src: &SourceFile, span: &Range<usize>) -> Value {
     })
 }
 
+/// `{"uri": …}`, relative to `%SRCROOT%` where the path is under the working directory.
+fn artifact_location(path: &str, cwd: Option<&std::path::Path>) -> Value {
+    let (uri, relative) = uri_of(path, cwd);
+    let mut artifact = json!({"uri": uri});
+    if relative {
+        artifact["uriBaseId"] = json!("%SRCROOT%");
+    }
+    artifact
+}
+
 /// A SARIF `fix`: the edits `--fix` applies for the finding (its safe ones; SARIF has no
-/// applicability, and a viewer may apply a fix without asking), as replacements of line/column
-/// regions, grouped by file in edit order. `None` without a safe edit.
+/// applicability, and a viewer may apply a fix without asking), positioned as in the JSON
+/// output's `fix` and grouped by file in edit order. `None` without a safe edit.
 fn sarif_fix(report: &Report<'_>, f: &Finding, cwd: Option<&std::path::Path>) -> Option<Value> {
-    let fix = f.fix.as_ref()?;
-    let mut changes: Vec<(usize, Vec<Value>)> = Vec::new();
-    for e in &fix.edits {
-        if e.applicability.unwrap_or(fix.applicability) != Applicability::Safe {
-            continue;
-        }
-        let file = e.file.unwrap_or(f.file).0;
-        let Some(src) = report.files.get(file).map(|l| &l.source) else {
-            continue;
-        };
-        let (s, t) = (src.position(e.range.start), src.position(e.range.end));
+    let fix = super::fix_json::fix_out(report.files, f)?;
+    let mut changes: Vec<(&str, Vec<Value>)> = Vec::new();
+    for e in fix
+        .edits
+        .iter()
+        .filter(|e| e.applicability == Applicability::Safe)
+    {
         let mut replacement = json!({"deletedRegion": {
-            "startLine": s.line, "startColumn": s.column,
-            "endLine": t.line, "endColumn": t.column,
+            "startLine": e.line, "startColumn": e.column,
+            "endLine": e.end_line, "endColumn": e.end_column,
         }});
         if !e.text.is_empty() {
             replacement["insertedContent"] = json!({"text": e.text});
         }
-        match changes.iter_mut().find(|(i, _)| *i == file) {
+        match changes.iter_mut().find(|(path, _)| *path == e.path) {
             Some((_, replacements)) => replacements.push(replacement),
-            None => changes.push((file, vec![replacement])),
+            None => changes.push((e.path, vec![replacement])),
         }
     }
     if changes.is_empty() {
@@ -177,13 +183,8 @@ fn sarif_fix(report: &Report<'_>, f: &Finding, cwd: Option<&std::path::Path>) ->
     }
     let artifact_changes: Vec<Value> = changes
         .into_iter()
-        .map(|(file, replacements)| {
-            let (uri, relative) = uri_of(&report.files[file].source.path, cwd);
-            let mut artifact = json!({"uri": uri});
-            if relative {
-                artifact["uriBaseId"] = json!("%SRCROOT%");
-            }
-            json!({"artifactLocation": artifact, "replacements": replacements})
+        .map(|(path, replacements)| {
+            json!({"artifactLocation": artifact_location(path, cwd), "replacements": replacements})
         })
         .collect();
     Some(json!({
@@ -280,22 +281,14 @@ pub fn write(
         .collect();
     let result_of = |f: &Finding, key: &str, n: usize| -> Value {
         let src = &report.files[f.file.0].source;
-        let (uri, relative) = uri_of(&src.path, cwd.as_deref());
-        let mut artifact = json!({"uri": uri});
-        if relative {
-            artifact["uriBaseId"] = json!("%SRCROOT%");
-        }
+        let artifact = artifact_location(&src.path, cwd.as_deref());
         let related: Vec<Value> = f
             .related
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 let rs = &report.files[r.file.0].source;
-                let (ruri, rrel) = uri_of(&rs.path, cwd.as_deref());
-                let mut art = json!({"uri": ruri});
-                if rrel {
-                    art["uriBaseId"] = json!("%SRCROOT%");
-                }
+                let art = artifact_location(&rs.path, cwd.as_deref());
                 json!({
                     "id": i,
                     "message": {"text": r.message},

@@ -58,7 +58,7 @@ impl Rule for TargetRoleTrust {
                 } else {
                     ""
                 };
-                let mut f = role_finding(
+                let f = role_finding(
                     ctx.model,
                     self.id(),
                     role,
@@ -73,12 +73,17 @@ impl Rule for TargetRoleTrust {
                     "allow `\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]` for `{source_arn}`{}",
                     trust_note(role)
                 ));
-                if let Some(t) = &a.target_role_arn {
-                    f = f.related(a.file, t.span(), "target role of this association");
-                }
-                out.push(f);
+                out.push(with_target(f, a));
             }
         }
+    }
+}
+
+/// Points at the association's `targetRoleArn` too, when it names the role.
+fn with_target(f: Finding, a: &Association) -> Finding {
+    match &a.target_role_arn {
+        Some(t) => f.related(a.file, t.span(), "target role of this association"),
+        None => f,
     }
 }
 
@@ -141,7 +146,7 @@ impl TargetRoleTrust {
             .map(|t| format!("`{t}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut f = role_finding(
+        let f = role_finding(
             ctx.model,
             self.id(),
             role,
@@ -157,10 +162,7 @@ impl TargetRoleTrust {
             trust_note(role)
         ))
         .related(a.file, field.span(), "externalId of this association");
-        if let Some(t) = &a.target_role_arn {
-            f = f.related(a.file, t.span(), "target role of this association");
-        }
-        out.push(f);
+        out.push(with_target(f, a));
     }
 
     fn untrusted(
@@ -183,7 +185,7 @@ impl TargetRoleTrust {
             .find(|s| s.is_allow())
             .and_then(|s| s.all_principals().first().map(|(_, n)| n.span()))
             .unwrap_or_else(|| role.anchor.clone());
-        let mut f = role_finding(
+        let f = role_finding(
             ctx.model,
             self.id(),
             role,
@@ -203,9 +205,6 @@ impl TargetRoleTrust {
             "add a statement with `\"Principal\": {{\"AWS\": \"{source_arn}\"}}`, `\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]` and a `sts:ExternalId` condition with the association's `externalId`{}",
             trust_note(role)
         ));
-        if let Some(t) = &a.target_role_arn {
-            f = f.related(a.file, t.span(), "target role of this association");
-        }
-        out.push(f);
+        out.push(with_target(f, a));
     }
 }

@@ -1,5 +1,5 @@
 use crate::input::{Node, ScalarKind};
-use crate::rules::azure::skipped_containers;
+use crate::rules::azure::{mutated_by_webhook, skipped_containers};
 use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{
@@ -35,11 +35,7 @@ impl Rule for EnvShadowsInjected {
             let sa = service_account_of(ctx.model, o);
             let sa_name = pod.service_account.name;
 
-            // The webhook mutates containers and init containers (not ephemeral ones).
-            for c in pod.containers().filter(|c| c.list != "ephemeralContainers") {
-                if c.name.is_some_and(|n| skipped.contains(&n)) {
-                    continue;
-                }
+            for c in pod.containers().filter(|c| mutated_by_webhook(c, &skipped)) {
                 for (name, entry) in c.env() {
                     if !INJECTED_ENV.contains(&name) {
                         continue;

@@ -1,6 +1,6 @@
 use crate::input::{Node, Value};
 use crate::model::{Container, Object};
-use crate::rules::azure::skipped_containers;
+use crate::rules::azure::{mutated_by_webhook, skipped_containers};
 use crate::rules::{Context, Finding, Rule, Scope};
 
 use super::{INJECTED_ENV, pod_phrase, uses_workload_identity};
@@ -57,8 +57,7 @@ impl Rule for HardCodedTokenPath {
 
             let source = ctx.model.source(o.file).text.as_str();
             for c in pod.containers() {
-                let mutated = c.list != "ephemeralContainers"
-                    && !c.name.is_some_and(|n| skipped.contains(&n));
+                let mutated = mutated_by_webhook(&c, &skipped);
                 self.token_paths(o, c, mutated, source, out);
                 if mutated {
                     self.mount_paths(o, c, out);

@@ -37,7 +37,7 @@ pub mod use_label_value;
 use std::ops::Range;
 
 use crate::input::{Entry, Node, Style};
-use crate::model::{Model, Object, PodTemplate};
+use crate::model::{Container, Model, Object, PodTemplate};
 
 /// `pkg/webhook/consts.go` @ v1.6.0.
 pub const PREFIX: &str = "azure.workload.identity/";
@@ -179,6 +179,13 @@ pub fn skipped_containers<'a>(pod: &PodTemplate<'a>) -> Vec<&'a str> {
         .and_then(Node::text)
         .map(|t| t.split(';').map(str::trim).collect())
         .unwrap_or_default()
+}
+
+/// Whether the webhook mutates this container (injects env, mounts the token): containers and
+/// init containers, not ephemeral ones, unless `skip-containers` names them. AZ016 and AZ017
+/// share it, so an injected-name env entry is reported by exactly one of them.
+pub fn mutated_by_webhook(c: &Container<'_>, skipped: &[&str]) -> bool {
+    c.list != "ephemeralContainers" && !c.name.is_some_and(|n| skipped.contains(&n))
 }
 
 /// The pod's own opt-in: the `use` label, or any `azure.workload.identity/*` pod annotation.
