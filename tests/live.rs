@@ -792,6 +792,42 @@ fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
 }
 
 #[test]
+fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() {
+    let c = cluster();
+    c.ensure_namespace("paged");
+    let mut created = c.created();
+    for i in 0..16 {
+        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": format!("paged-{i:02}"), "namespace": "paged",
+                         "annotations": {"azure.workload.identity/client-id": "not-a-guid"}}});
+        created.paths.push(c.create(&sa).unwrap());
+    }
+    let lint = |limit: &str| {
+        let out = c
+            .wid()
+            .args(["lint", "--cluster", "-n", "paged", "-o", "json"])
+            .args(["--max-input-size", limit])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        (json_of(&out.stdout)["findings"].clone(), stderr)
+    };
+    let (whole, stderr) = lint("none");
+    assert!(!stderr.contains("passed their share"), "{stderr}");
+    assert_eq!(whole.as_array().map(Vec::len), Some(16), "{whole:#}");
+    // The 17 ServiceAccounts render to about 5 KB, so 16 KB holds them; but a raw page of all
+    // of them (about 10 KB with managedFields) passes the 16 KB shared by 6 pages in flight.
+    let (halved, stderr) = lint("16K");
+    assert!(
+        stderr.contains("pages of 500 serviceaccounts passed their share of the --max-input-size limit of 16 KiB; listed "),
+        "{stderr}"
+    );
+    assert_eq!(halved, whole);
+    drop(created);
+}
+
+#[test]
 fn live_objects_render_as_yaml_with_cluster_paths() {
     let c = cluster();
     let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");

@@ -123,6 +123,11 @@ impl Budget {
         fits
     }
 
+    /// What is still free.
+    pub fn remaining(&self) -> u64 {
+        self.limit.saturating_sub(self.used.load(Ordering::Relaxed))
+    }
+
     /// Whether any reservation was refused (then the kept prefix must be settled).
     pub fn was_refused(&self) -> bool {
         self.refused.load(Ordering::Relaxed)

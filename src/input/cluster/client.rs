@@ -147,6 +147,49 @@ pub async fn get(
     result.map_err(classify)
 }
 
+/// GET `path` like [`get`], but stop reading once the body passes `cap` bytes: `Ok(None)`, and
+/// the rest of the body is never held. Bounds a list page before it is parsed.
+pub async fn get_capped(
+    client: &Client,
+    path: &str,
+    timeout: Option<Duration>,
+    cap: u64,
+) -> Result<Option<String>, RequestError> {
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| RequestError::Transport(e.to_string()))?;
+    let call = async {
+        let body = client.request_stream(request).await.map_err(classify)?;
+        read_capped(body, cap).await
+    };
+    match timeout {
+        Some(t) => tokio::time::timeout(t, call)
+            .await
+            .unwrap_or(Err(RequestError::Timeout(t))),
+        None => call.await,
+    }
+}
+
+async fn read_capped(
+    body: impl futures::AsyncBufRead,
+    cap: u64,
+) -> Result<Option<String>, RequestError> {
+    use futures::AsyncReadExt;
+    let mut text = Vec::new();
+    // One byte past the cap tells "exactly cap" from "more".
+    let mut limited = std::pin::pin!(body.take(cap.saturating_add(1)));
+    limited
+        .read_to_end(&mut text)
+        .await
+        .map_err(|e| RequestError::Transport(format!("reading the answer: {e}")))?;
+    if text.len() as u64 > cap {
+        return Ok(None);
+    }
+    String::from_utf8(text)
+        .map(Some)
+        .map_err(|_| RequestError::Transport("the answer is not UTF-8".into()))
+}
+
 fn classify(e: kube::Error) -> RequestError {
     match e {
         kube::Error::Api(status) => RequestError::Api {
@@ -206,6 +249,24 @@ pub fn parse_timeout(s: &str) -> Result<Option<Duration>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capped_read_stops_past_the_cap() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let read = |body: &'static [u8], cap| rt.block_on(read_capped(body, cap));
+        assert_eq!(
+            read(b"{\"items\":[]}", 12).unwrap().as_deref(),
+            Some("{\"items\":[]}")
+        );
+        assert_eq!(read(b"{\"items\":[]}", 11).unwrap(), None);
+        assert_eq!(read(b"", 0).unwrap().as_deref(), Some(""));
+        assert!(matches!(
+            read(b"\xff\xfe", 10),
+            Err(RequestError::Transport(_))
+        ));
+    }
 
     #[test]
     fn timeouts_parse_like_kubectl() {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use super::client::{RequestError, get};
+use super::client::{RequestError, get, get_capped};
 use super::kinds::{CONTROLLERS, Resolved};
 use super::render::render;
 use super::{LiveObject, source_path};
@@ -62,6 +62,8 @@ pub struct ListContext<'a> {
     pub timeout: Option<Duration>,
     pub page_size: u32,
     pub limiter: Arc<Semaphore>,
+    /// How many pages may be in flight at once (the limiter's permits).
+    pub concurrency: usize,
     /// Controller kinds being listed: objects they own are not linted twice.
     pub listed_controllers: &'a HashSet<&'static str>,
     pub progress: &'a indicatif::ProgressBar,
@@ -79,21 +81,31 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
     let base = task.kind.list_path(task.namespace.as_deref());
     let mut notes = Vec::new();
     let mut restarts = 0;
+    let mut page_size = cx.page_size;
     'restart: loop {
         let mut objects = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let mut url = format!("{base}?limit={}", cx.page_size);
+            let mut url = format!("{base}?limit={page_size}");
             if let Some(t) = &token {
                 url.push_str("&continue=");
                 url.push_str(&percent_encode(t));
             }
             let body = {
                 let _permit = cx.limiter.acquire().await;
-                get(cx.client, &url, cx.timeout).await
+                match page_cap(cx, page_size) {
+                    Some(cap) => get_capped(cx.client, &url, cx.timeout, cap).await,
+                    None => get(cx.client, &url, cx.timeout).await.map(Some),
+                }
             };
             let body = match body {
-                Ok(b) => b,
+                Ok(Some(b)) => b,
+                Ok(None) => {
+                    // The page alone would take more than its share of the input limit once
+                    // parsed: ask again from the same place for half as many objects.
+                    page_size = (page_size / 2).max(1);
+                    continue;
+                }
                 Err(RequestError::Api { code: 410, .. })
                     if token.is_some() && restarts < MAX_RESTARTS =>
                 {
@@ -131,10 +143,32 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
             ));
             match page.metadata.continue_token.filter(|t| !t.is_empty()) {
                 Some(t) => token = Some(t),
-                None => return Ok(Listed { objects, notes }),
+                None => {
+                    if page_size < cx.page_size {
+                        notes.push(format!(
+                            "context {}: pages of {} {} passed their share of {}; listed {page_size} at a time",
+                            cx.context,
+                            cx.page_size,
+                            task.kind.resource_name(),
+                            cx.budget.describe()
+                        ));
+                    }
+                    return Ok(Listed { objects, notes });
+                }
             }
         }
     }
+}
+
+/// The most a page of `page_size` objects may take before it is parsed: the part of the input
+/// limit still free, shared by the pages that may be in flight at once. `None` for a single
+/// object, which the server already bounds (etcd's request size limit, 1.5 MiB by default), and
+/// for no limit.
+fn page_cap(cx: &ListContext<'_>, page_size: u32) -> Option<u64> {
+    if page_size <= 1 || cx.budget.limit == u64::MAX {
+        return None;
+    }
+    Some(cx.budget.remaining() / cx.concurrency.max(1) as u64)
 }
 
 /// Renders and parses one item, or `None` when it is linted through its controller.

@@ -190,6 +190,7 @@ async fn fetch_context(
         timeout,
         page_size: opts.page_size.max(1),
         limiter,
+        concurrency: opts.concurrency.max(1),
         listed_controllers: &listed_controllers,
         progress,
         budget,
