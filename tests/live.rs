@@ -828,6 +828,34 @@ fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() 
 }
 
 #[test]
+fn control_characters_in_live_values_render_as_escapes() {
+    let c = cluster();
+    c.ensure_namespace("escapes");
+    let mut created = c.created();
+    // The API server keeps DEL and C1 controls in an annotation; raw inside the rendered
+    // double-quoted scalar they made the object a syntax error (K8S001) instead of linted.
+    let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+        "metadata": {"name": "odd", "namespace": "escapes",
+                     "annotations": {"note": "a\u{7f}b\u{9b}c\u{fffe}",
+                                     "azure.workload.identity/client-id": "not-a-guid"}}});
+    created.paths.push(c.create(&sa).unwrap());
+    let out = c
+        .wid()
+        .args(["lint", "--cluster", "-n", "escapes", "-o", "json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["AZ003"], "{v:#}");
+    drop(created);
+}
+
+#[test]
 fn live_objects_render_as_yaml_with_cluster_paths() {
     let c = cluster();
     let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");

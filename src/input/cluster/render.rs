@@ -123,11 +123,28 @@ fn emit_map(out: &mut String, map: &Map<String, Value>, level: usize) {
             continue;
         }
         indent(out, level);
-        out.push_str(&scalar_text(k));
-        out.push(':');
+        push_key(out, k, level);
         emit_value_after_key(out, v, level);
     }
 }
+
+/// YAML allows an implicit key of at most 1024 characters; a longer one (a data key, say) is
+/// written as an explicit `? key` with its `:` on the next line, at the key's column `level`.
+fn push_key(out: &mut String, key: &str, level: usize) {
+    let text = scalar_text(key);
+    if text.chars().count() <= MAX_IMPLICIT_KEY {
+        out.push_str(&text);
+    } else {
+        out.push_str("? ");
+        out.push_str(&text);
+        out.push('\n');
+        indent(out, level);
+    }
+    out.push(':');
+}
+
+/// Below the YAML limit of 1024, with room for parsers that count bytes.
+const MAX_IMPLICIT_KEY: usize = 1000;
 
 fn emit_value_after_key(out: &mut String, v: &Value, level: usize) {
     match v {
@@ -165,8 +182,7 @@ fn emit_seq(out: &mut String, items: &[Value], level: usize) {
                         indent(out, level + 2);
                     }
                     first = false;
-                    out.push_str(&scalar_text(k));
-                    out.push(':');
+                    push_key(out, k, level + 2);
                     emit_value_after_key(out, v, level + 2);
                 }
             }
@@ -205,8 +221,34 @@ pub fn scalar_text(s: &str) -> String {
     if plain_ok {
         s.to_string()
     } else {
-        serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+        double_quoted(s)
     }
+}
+
+/// A double-quoted YAML scalar. JSON's escaping is not enough: YAML forbids DEL and the C1
+/// controls unescaped, and folds NEL, U+2028 and U+2029 as line breaks, so each of those (and
+/// the byte order mark) is written as an escape too.
+fn double_quoted(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fefe}' => out.push(c),
+            '\u{ff00}'..='\u{fffd}' | '\u{10000}'.. => out.push(c),
+            // Only BMP characters are left (controls, DEL, C1, U+FEFF, U+FFFE/F, surrogates).
+            c => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
