@@ -109,13 +109,12 @@ pub fn plain_ok(s: &str) -> bool {
         && !(b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-')
 }
 
-/// `"…"` with JSON escapes, which YAML's double-quoted style reads the same way.
-pub fn double_quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
-}
+pub use crate::input::resolve::double_quoted;
 
 fn single_quoted(s: &str) -> Option<String> {
-    (!s.chars().any(char::is_control)).then(|| format!("'{}'", s.replace('\'', "''")))
+    s.chars()
+        .all(crate::input::resolve::printable)
+        .then(|| format!("'{}'", s.replace('\'', "''")))
 }
 
 /// The text of a string scalar in the style `like` where that style can hold it.

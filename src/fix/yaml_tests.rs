@@ -2,7 +2,7 @@
 
 use super::edit::apply;
 use super::yaml::*;
-use crate::input::SourceFile;
+use crate::input::{SourceFile, Style};
 use crate::input::yaml::parse;
 
 /// Parses `text`, builds an edit from the first document's root and returns the edited text.
@@ -218,4 +218,21 @@ fn lists_and_strings_of_other_formats() {
         append_to_string(t, n.span(), n.text().unwrap(), "/").is_none(),
         "escaped: not edited"
     );
+}
+
+#[test]
+fn every_style_reads_back_as_the_string_written() {
+    for s in [
+        "a\u{7f}b", "\u{85}", "x\u{2028}y", "\u{9b}", "\u{feff}x", "x\u{fffe}", "it's", "\t",
+        "true", "",
+    ] {
+        for style in [Style::Plain, Style::SingleQuoted, Style::DoubleQuoted] {
+            let text = format!("k: {}\n", render_scalar(s, style));
+            let f = SourceFile::new("t.yaml", text.clone());
+            let p = parse(&f);
+            assert!(p.problems.is_empty(), "{text:?}: {:?}", p.problems);
+            let v = p.documents[0].root.get("k").and_then(|n| n.as_str());
+            assert_eq!(v, Some(s), "{style:?} {text:?}");
+        }
+    }
 }

@@ -1,8 +1,41 @@
 //! Plain-scalar resolution the way Kubernetes reads YAML: go-yaml v2, i.e. YAML 1.1
 //! (`sigs.k8s.io/yaml/goyaml.v2/resolve.go`). A YAML 1.2 parser would call `yes` a string;
-//! the API server sees a boolean and rejects it as a label value.
+//! the API server sees a boolean and rejects it as a label value. Also the other way: how a
+//! string is written so that it reads back as itself.
 
 use super::node::ScalarKind;
+
+/// Whether a quoted YAML scalar can hold `c` as itself. YAML forbids DEL, the C1 controls and
+/// U+FFFE/U+FFFF unescaped, and folds NEL, U+2028 and U+2029 as line breaks; the byte order
+/// mark is left out too.
+pub fn printable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fefe}' | '\u{ff00}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// A double-quoted YAML scalar that reads back as `s`, and is also a JSON string: every
+/// character that is not [`printable`] is escaped (JSON escaping alone leaves DEL, the C1
+/// controls and U+FFFE raw, which is a YAML syntax error).
+pub fn double_quoted(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if printable(c) => out.push(c),
+            // Only BMP characters are not printable.
+            c => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+        }
+    }
+    out.push('"');
+    out
+}
 
 pub fn resolve_plain(text: &str) -> ScalarKind {
     match text {

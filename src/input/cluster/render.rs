@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::input::ScalarKind;
-use crate::input::resolve::resolve_plain;
+use crate::input::resolve::{double_quoted, resolve_plain};
 
 /// `metadata` keys the server sets. `creationTimestamp` is kept on Pods and webhook
 /// configurations only: "created before the webhook" is what the live rules report.
@@ -223,32 +223,6 @@ pub fn scalar_text(s: &str) -> String {
     } else {
         double_quoted(s)
     }
-}
-
-/// A double-quoted YAML scalar. JSON's escaping is not enough: YAML forbids DEL and the C1
-/// controls unescaped, and folds NEL, U+2028 and U+2029 as line breaks, so each of those (and
-/// the byte order mark) is written as an escape too.
-fn double_quoted(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fefe}' => out.push(c),
-            '\u{ff00}'..='\u{fffd}' | '\u{10000}'.. => out.push(c),
-            // Only BMP characters are left (controls, DEL, C1, U+FEFF, U+FFFE/F, surrogates).
-            c => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
