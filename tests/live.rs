@@ -550,13 +550,29 @@ fn a_hanging_server_times_out() {
 /// Forwards plain-HTTP GETs to the real server. Before the first request that carries a
 /// `continue` token it compacts etcd, so the real server answers 410 Gone to it.
 fn compacting_proxy(c: &Cluster) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let etcd = c.etcd.clone();
+    let mut compacted = false;
+    proxy(c, move |path| {
+        if path.contains("continue=") && !compacted {
+            compacted = true;
+            compact(&etcd);
+        }
+        path.to_string()
+    })
+}
+
+/// Forwards plain-HTTP GETs to the real server, each path as `rewrite` gives it (which may
+/// also act first). Counts the 410 Gone answers.
+fn proxy(
+    c: &Cluster,
+    mut rewrite: impl FnMut(&str) -> String + Send + 'static,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let (server, token, etcd) = (c.server.clone(), c.token.clone(), c.etcd.clone());
+    let (server, token) = (c.server.clone(), c.token.clone());
     let gone = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = gone.clone();
     std::thread::spawn(move || {
-        let mut compacted = false;
         listener.set_nonblocking(false).unwrap();
         for stream in listener.incoming().take(200) {
             let Ok(mut stream) = stream else { break };
@@ -571,15 +587,7 @@ fn compacting_proxy(c: &Cluster) -> (u16, std::sync::Arc<std::sync::atomic::Atom
                     break;
                 }
             }
-            let path = request_line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .to_string();
-            if path.contains("continue=") && !compacted {
-                compacted = true;
-                compact(&etcd);
-            }
+            let path = rewrite(request_line.split_whitespace().nth(1).unwrap_or("/"));
             let out = Process::new("curl")
                 .args(["-sk", "-w", "\n%{http_code}", "-H"])
                 .arg(format!("Authorization: Bearer {token}"))
@@ -824,6 +832,61 @@ fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() 
         "{stderr}"
     );
     assert_eq!(halved, whole);
+    drop(created);
+}
+
+#[test]
+fn a_server_that_ignores_limit_cannot_send_an_unbounded_page() {
+    let c = cluster();
+    c.ensure_namespace("unpaged");
+    let mut created = c.created();
+    // 48 ServiceAccounts of 80 KB: 3.8 MB in one list, more than any one object can be.
+    let filler = "x".repeat(80_000);
+    for i in 0..48 {
+        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": {"name": format!("big-{i:02}"), "namespace": "unpaged",
+                         "annotations": {"filler": filler}}});
+        created.paths.push(c.create(&sa).unwrap());
+    }
+    // Fault injection: the real server's answers with `limit` dropped from every request.
+    let (port, _) = proxy(&c, |path| {
+        let (base, query) = path.split_once('?').unwrap_or((path, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("limit="))
+            .collect();
+        format!("{base}?{}", kept.join("&"))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let kc = kubeconfig_for(
+        dir.path(),
+        &format!("http://127.0.0.1:{port}"),
+        &c.token,
+        false,
+    );
+    let lint = |limit: &str| {
+        c.wid()
+            .env("KUBECONFIG", &kc)
+            .args(["lint", "--cluster", "-n", "unpaged", "-o", "json"])
+            .args(["--max-input-size", limit])
+            .output()
+            .unwrap()
+    };
+    let out = lint("1M");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("listing serviceaccounts in namespace unpaged: a page of one object passed 3 MiB: the server ignores `limit` for this kind, and the whole list passes what is left of the --max-input-size limit of 1 MiB"),
+        "{stderr}"
+    );
+    // With room for the whole list, the same answers are linted.
+    let out = lint("64M");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     drop(created);
 }
 

@@ -2,8 +2,8 @@
 
 use super::edit::apply;
 use super::yaml::*;
-use crate::input::{SourceFile, Style};
 use crate::input::yaml::parse;
+use crate::input::{SourceFile, Style};
 
 /// Parses `text`, builds an edit from the first document's root and returns the edited text.
 fn edited(text: &str, build: impl Fn(&str, &crate::input::Node) -> Option<super::Edit>) -> String {
@@ -223,8 +223,16 @@ fn lists_and_strings_of_other_formats() {
 #[test]
 fn every_style_reads_back_as_the_string_written() {
     for s in [
-        "a\u{7f}b", "\u{85}", "x\u{2028}y", "\u{9b}", "\u{feff}x", "x\u{fffe}", "it's", "\t",
-        "true", "",
+        "a\u{7f}b",
+        "\u{85}",
+        "x\u{2028}y",
+        "\u{9b}",
+        "\u{feff}x",
+        "x\u{fffe}",
+        "it's",
+        "\t",
+        "true",
+        "",
     ] {
         for style in [Style::Plain, Style::SingleQuoted, Style::DoubleQuoted] {
             let text = format!("k: {}\n", render_scalar(s, style));

@@ -100,11 +100,18 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
             };
             let body = match body {
                 Ok(Some(b)) => b,
-                Ok(None) => {
+                Ok(None) if page_size > 1 => {
                     // The page alone would take more than its share of the input limit once
                     // parsed: ask again from the same place for half as many objects.
                     page_size = (page_size / 2).max(1);
                     continue;
+                }
+                Ok(None) => {
+                    return Err(RequestError::OverBudget(format!(
+                        "a page of one object passed {}: the server ignores `limit` for this kind, and the whole list passes what is left of {}; list fewer namespaces (-n) or raise the limit",
+                        crate::input::limits::human_size(page_cap(cx, 1).unwrap_or(0)),
+                        cx.budget.describe()
+                    )));
                 }
                 Err(RequestError::Api { code: 410, .. })
                     if token.is_some() && restarts < MAX_RESTARTS =>
@@ -161,15 +168,23 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
 }
 
 /// The most a page of `page_size` objects may take before it is parsed: the part of the input
-/// limit still free, shared by the pages that may be in flight at once. `None` for a single
-/// object, which the server already bounds (etcd's request size limit, 1.5 MiB by default), and
-/// for no limit.
+/// limit still free, shared by the pages that may be in flight at once. A single object may
+/// take what is left, and at least [`ONE_OBJECT`]. `None` without a limit.
 fn page_cap(cx: &ListContext<'_>, page_size: u32) -> Option<u64> {
-    if page_size <= 1 || cx.budget.limit == u64::MAX {
+    if cx.budget.limit == u64::MAX {
         return None;
     }
-    Some(cx.budget.remaining() / cx.concurrency.max(1) as u64)
+    let remaining = cx.budget.remaining();
+    Some(if page_size <= 1 {
+        remaining.max(ONE_OBJECT)
+    } else {
+        remaining / cx.concurrency.max(1) as u64
+    })
 }
+
+/// No object is larger: the API server refuses request bodies over 3 MiB, and etcd objects
+/// over 1.5 MiB by default. A page of one past it is a server ignoring `limit`.
+const ONE_OBJECT: u64 = 3 << 20;
 
 /// Renders and parses one item, or `None` when it is linted through its controller.
 fn object(cx: &ListContext<'_>, task: &ListTask, item: Value) -> Option<LiveObject> {
