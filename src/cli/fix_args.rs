@@ -77,7 +77,7 @@ pub fn run(
         .files
         .iter()
         .find(|f| f.path == "-")
-        .map(|f| f.fixed.clone());
+        .map(|f| f.bytes().into_owned());
     // Files are written on all cores: each write is atomic and durable on its own (two
     // fsyncs), and waiting for them one after another was most of `--fix` on big trees.
     // Errors are reported in the plan's order.
@@ -86,7 +86,7 @@ pub fn run(
         plan.files
             .par_iter()
             .filter(|f| f.path != "-")
-            .map(|f| (f, fix::write::write_atomic(Path::new(&f.path), &f.fixed)))
+            .map(|f| (f, fix::write::write_atomic(Path::new(&f.path), &f.bytes())))
             .collect()
     };
     let mut not_written: Vec<&str> = Vec::new();
@@ -129,16 +129,17 @@ pub fn run(
         return Ok(None);
     }
     // stdout carries the stream (fixed or not); the findings go to stderr.
+    // In the encoding it came in (UTF-16 stays UTF-16).
     let stream = stdin_fixed.unwrap_or_else(|| {
         inputs
             .files
             .iter()
             .find(|f| f.source.path == "-")
-            .map(|f| f.source.text.clone())
+            .map(|f| f.source.encoding.encode(&f.source.text).into_owned())
             .unwrap_or_default()
     });
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(stream.as_bytes());
+    let _ = out.write_all(&stream);
     let _ = out.flush();
     let outcome = crate::engine::lint(inputs, options);
     let report = Report::new(

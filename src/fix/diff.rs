@@ -23,6 +23,7 @@ mod tests {
             path: "x.yaml".into(),
             original: "a: 1\nb: 2\n".into(),
             fixed: "a: 1\nb: \"2\"\n".into(),
+            encoding: crate::input::Encoding::Utf8,
         };
         let d = unified(&f);
         assert!(d.starts_with("--- a/x.yaml\n+++ b/x.yaml\n@@"), "{d}");

@@ -52,6 +52,15 @@ pub struct FixedFile {
     pub path: String,
     pub original: String,
     pub fixed: String,
+    /// How the file is written back: as it was read (UTF-16 stays UTF-16).
+    pub encoding: crate::input::Encoding,
+}
+
+impl FixedFile {
+    /// The fixed text as the bytes to write.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        self.encoding.encode(&self.fixed)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -227,6 +236,8 @@ pub fn plan(inputs: &Inputs, options: &Options, level: Level) -> Plan {
 /// `plan` with the lint step given (tests drive the rounds' refusals with it).
 fn plan_with(inputs: &Inputs, level: Level, lint: &dyn Fn(&Inputs) -> Vec<Finding>) -> Plan {
     let paths: Vec<String> = inputs.files.iter().map(|f| f.source.path.clone()).collect();
+    let encodings: Vec<crate::input::Encoding> =
+        inputs.files.iter().map(|f| f.source.encoding).collect();
     let originals: Vec<String> = inputs.files.iter().map(|f| f.source.text.clone()).collect();
     let mut texts = originals.clone();
     let mut failed: HashMap<Key, String> = HashMap::new();
@@ -393,13 +404,15 @@ fn plan_with(inputs: &Inputs, level: Level, lint: &dyn Fn(&Inputs) -> Vec<Findin
     Plan {
         files: paths
             .into_iter()
+            .zip(encodings)
             .zip(originals)
             .zip(texts)
             .filter(|((_, o), t)| o != t)
-            .map(|((path, original), fixed)| FixedFile {
+            .map(|(((path, encoding), original), fixed)| FixedFile {
                 path,
                 original,
                 fixed,
+                encoding,
             })
             .collect(),
         fixed: initial.difference(&final_keys).count(),

@@ -6,7 +6,7 @@ use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     let target = fs::canonicalize(path)?;
     let meta = fs::metadata(&target)?;
     let dir = target
@@ -21,7 +21,7 @@ pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
         .ok_or_else(|| io::Error::other("no free temporary file name"))?;
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(contents.as_bytes())?;
+        f.write_all(contents)?;
         fs::set_permissions(&tmp, meta.permissions())?;
         #[cfg(unix)]
         {
@@ -58,7 +58,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
         }
-        write_atomic(&p, "a: \"1\"\n").unwrap();
+        write_atomic(&p, b"a: \"1\"\n").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "a: \"1\"\n");
         #[cfg(unix)]
         {

@@ -464,6 +464,23 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
             limit: MAX_FILE_BYTES,
         });
     }
+    let (encoding, bytes) = match super::Encoding::decode_utf16(&bytes) {
+        None => (super::Encoding::Utf8, bytes),
+        Some(Ok((encoding, text))) => (encoding, text.into_bytes()),
+        Some(Err(reason)) => {
+            return Read_::Skipped(Skipped {
+                path: display,
+                reason,
+            });
+        }
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Read_::Error(InputError::TooLarge {
+            path: display,
+            size: Some(bytes.len() as u64),
+            limit: MAX_FILE_BYTES,
+        });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Read_::Skipped(Skipped {
             path: display,
@@ -488,7 +505,8 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
             });
         }
     };
-    let source = SourceFile::new(display, text);
+    let mut source = SourceFile::new(display, text);
+    source.encoding = encoding;
     if super::terraform::is_terraform_path(&source.path) {
         let terraform = Some(super::terraform::parse(&source));
         return Read_::Loaded(Box::new(LoadedFile {

@@ -12,4 +12,4 @@ pub mod terraform;
 pub mod yaml;
 
 pub use node::{Entry, Node, Scalar, ScalarKind, Style, Value};
-pub use source::{FileId, Position, SourceFile};
+pub use source::{Encoding, FileId, Position, SourceFile};

@@ -13,14 +13,76 @@ pub struct Position {
     pub column: usize,
 }
 
+/// How an input is encoded on disk. kubectl reads UTF-16 with a byte order mark (what Windows
+/// PowerShell's `>` writes: cli-runtime decodes files with `unicode.BOMOverride`), so such a
+/// file is linted as its UTF-8 text and a fix writes it back in its own encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Encoding {
+    /// Decodes UTF-16 with a byte order mark; the mark is kept, as U+FEFF at the start of the
+    /// text. `None` without a UTF-16 mark (a UTF-32 LE mark also starts `FF FE`: not UTF-16),
+    /// `Some(Err)` when the bytes after it are not valid UTF-16.
+    pub fn decode_utf16(bytes: &[u8]) -> Option<Result<(Encoding, String), String>> {
+        let encoding = match bytes {
+            [0xFF, 0xFE, 0, 0, ..] => return None,
+            [0xFF, 0xFE, ..] => Encoding::Utf16Le,
+            [0xFE, 0xFF, ..] => Encoding::Utf16Be,
+            _ => return None,
+        };
+        if !bytes.len().is_multiple_of(2) {
+            return Some(Err(
+                "not valid UTF-16 (it has a UTF-16 byte order mark but an odd length)".into(),
+            ));
+        }
+        let units = bytes.chunks_exact(2).map(|pair| {
+            let pair = [pair[0], pair[1]];
+            match encoding {
+                Encoding::Utf16Be => u16::from_be_bytes(pair),
+                _ => u16::from_le_bytes(pair),
+            }
+        });
+        let mut text = String::with_capacity(bytes.len());
+        for (i, c) in char::decode_utf16(units).enumerate() {
+            match c {
+                Ok(c) => text.push(c),
+                Err(_) => {
+                    return Some(Err(format!(
+                        "not valid UTF-16 (an unpaired surrogate at byte offset {})",
+                        2 * i
+                    )));
+                }
+            }
+        }
+        Some(Ok((encoding, text)))
+    }
+
+    /// `text` as the bytes of this encoding.
+    pub fn encode<'t>(self, text: &'t str) -> std::borrow::Cow<'t, [u8]> {
+        let units = text.encode_utf16();
+        match self {
+            Encoding::Utf8 => text.as_bytes().into(),
+            Encoding::Utf16Le => units.flat_map(u16::to_le_bytes).collect::<Vec<u8>>().into(),
+            Encoding::Utf16Be => units.flat_map(u16::to_be_bytes).collect::<Vec<u8>>().into(),
+        }
+    }
+}
+
 /// The text of one input (a file or stdin) as it was read.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (plus the relative path below a given directory); `-` for stdin.
     pub path: String,
+    /// The text, as UTF-8 whatever the file's [`Encoding`].
     pub text: String,
     /// Byte length of a leading UTF-8 BOM (0 or 3); parsing starts after it.
     pub bom_len: usize,
+    pub encoding: Encoding,
     /// Byte offset of each line's start, built when a position is first asked for: most files
     /// of a large tree get no finding, and the index was 8 bytes per line of every input.
     line_starts: std::sync::OnceLock<Vec<usize>>,
@@ -46,6 +108,7 @@ impl SourceFile {
             path: path.into(),
             text,
             bom_len,
+            encoding: Encoding::Utf8,
             line_starts: std::sync::OnceLock::new(),
             char_marks: std::sync::OnceLock::new(),
         }
@@ -161,6 +224,25 @@ pub fn ceil_char_boundary(text: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_decodes_and_encodes_back() {
+        let text = "\u{feff}a: caf\u{e9} \u{1F600}\r\n";
+        for encoding in [Encoding::Utf16Le, Encoding::Utf16Be] {
+            let bytes = encoding.encode(text).into_owned();
+            let (found, decoded) = Encoding::decode_utf16(&bytes).unwrap().unwrap();
+            assert_eq!((found, decoded.as_str()), (encoding, text));
+        }
+        assert!(Encoding::decode_utf16(b"a: b\n").is_none());
+        // A UTF-32 LE mark also starts FF FE: not taken for UTF-16.
+        assert!(Encoding::decode_utf16(&[0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]).is_none());
+        assert!(
+            Encoding::decode_utf16(&[0xFF, 0xFE, b'a'])
+                .unwrap()
+                .is_err()
+        );
+        assert_eq!(Encoding::Utf8.encode("a"), b"a".as_slice());
+    }
 
     #[test]
     fn positions_count_unicode_scalars_and_skip_bom() {
