@@ -32,6 +32,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Body as HclBody, Structure};
 use hcl_edit::template::Element;
 
+use super::node::Text;
 use super::source::SourceFile;
 
 mod index;
@@ -54,26 +55,30 @@ pub struct SyntaxError {
 }
 
 /// Attributes and nested blocks of a body, in source order.
+///
+/// Names and literals are [`Text`] (inline up to 15 bytes, as most attribute names and many
+/// values are) and lists are boxed slices: a tree is never grown after parsing, and these trees
+/// are held until the end of the run like the YAML trees.
 #[derive(Debug, Default)]
 pub struct Body {
-    pub attributes: Vec<Attribute>,
-    pub blocks: Vec<Block>,
+    pub attributes: Box<[Attribute]>,
+    pub blocks: Box<[Block]>,
 }
 
 /// `resource "azurerm_x" "name" { … }`, `locals { … }`, `metadata { … }`.
 #[derive(Debug)]
 pub struct Block {
     /// `resource`, `data`, `locals`, `variable`, `module`, or a nested block's name.
-    pub ident: String,
+    pub ident: Text,
     pub ident_span: Range<usize>,
-    pub labels: Vec<Label>,
+    pub labels: Box<[Label]>,
     pub body: Body,
     pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Label {
-    pub value: String,
+    pub value: Text,
     /// Includes the quotes of a quoted label.
     pub span: Range<usize>,
 }
@@ -81,7 +86,7 @@ pub struct Label {
 /// `key = value`.
 #[derive(Debug)]
 pub struct Attribute {
-    pub key: String,
+    pub key: Text,
     pub key_span: Range<usize>,
     pub value: Expr,
 }
@@ -98,20 +103,20 @@ pub enum ExprKind {
     Null,
     Bool(bool),
     /// The number as written.
-    Number(String),
+    Number(Text),
     /// A string literal without interpolation, escapes processed.
-    String(String),
+    String(Text),
     /// A string or heredoc with `${…}` / `%{…}`; literal parts keep their spans.
     Template {
-        parts: Vec<Part>,
+        parts: Box<[Part]>,
         heredoc: bool,
     },
-    List(Vec<Expr>),
-    Map(Vec<MapEntry>),
+    List(Box<[Expr]>),
+    Map(Box<[MapEntry]>),
     Reference(Traversal),
     Call {
-        name: String,
-        args: Vec<Expr>,
+        name: Text,
+        args: Box<[Expr]>,
     },
     /// Conditionals, operators, `for`, splats: never evaluated.
     Other,
@@ -120,7 +125,7 @@ pub enum ExprKind {
 #[derive(Debug, Clone)]
 pub enum Part {
     Literal {
-        text: String,
+        text: Text,
         span: Range<usize>,
     },
     Interpolation(Expr),
@@ -133,7 +138,7 @@ pub enum Part {
 #[derive(Debug, Clone)]
 pub struct MapEntry {
     /// The key's text when it is an identifier or a string literal (`(var.k)` gives `None`).
-    pub key: Option<String>,
+    pub key: Option<Text>,
     pub key_span: Range<usize>,
     pub value: Expr,
 }
@@ -141,13 +146,13 @@ pub struct MapEntry {
 /// `root.step.step[0]`: `azurerm_user_assigned_identity.orders.client_id`, `var.namespace`.
 #[derive(Debug, Clone)]
 pub struct Traversal {
-    pub root: String,
-    pub steps: Vec<Step>,
+    pub root: Text,
+    pub steps: Box<[Step]>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Step {
-    Attr(String),
+    Attr(Text),
     /// `[0]` or `["key"]`; `None` when the index is not a literal.
     Index(Option<IndexKey>),
     Splat,
@@ -156,7 +161,7 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndexKey {
     Number(u64),
-    String(String),
+    String(Text),
 }
 
 impl TerraformFile {
@@ -229,7 +234,7 @@ impl Expr {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             ExprKind::String(s) => Some(s),
-            ExprKind::Template { parts, .. } => match parts.as_slice() {
+            ExprKind::Template { parts, .. } => match &parts[..] {
                 [Part::Literal { text, .. }] => Some(text),
                 _ => None,
             },
@@ -276,7 +281,7 @@ impl Expr {
     /// The parts of a template, or of a string literal as one literal part.
     pub fn template_parts(&self) -> Option<Vec<Part>> {
         match &self.kind {
-            ExprKind::Template { parts, .. } => Some(parts.clone()),
+            ExprKind::Template { parts, .. } => Some(parts.to_vec()),
             ExprKind::String(s) => Some(vec![Part::Literal {
                 text: s.clone(),
                 span: self.span.clone(),
@@ -409,22 +414,22 @@ impl Conv {
     }
 
     fn body(&self, body: &HclBody) -> Body {
-        let mut out = Body::default();
+        let (mut attributes, mut blocks) = (Vec::new(), Vec::new());
         for s in body.iter() {
             match s {
-                Structure::Attribute(a) => out.attributes.push(Attribute {
-                    key: a.key.as_str().to_string(),
+                Structure::Attribute(a) => attributes.push(Attribute {
+                    key: a.key.as_str().into(),
                     key_span: self.span(a.key.span()),
                     value: self.expr(&a.value),
                 }),
-                Structure::Block(b) => out.blocks.push(Block {
-                    ident: b.ident.as_str().to_string(),
+                Structure::Block(b) => blocks.push(Block {
+                    ident: b.ident.as_str().into(),
                     ident_span: self.span(b.ident.span()),
                     labels: b
                         .labels
                         .iter()
                         .map(|l| Label {
-                            value: l.as_str().to_string(),
+                            value: l.as_str().into(),
                             span: self.span(l.span()),
                         })
                         .collect(),
@@ -433,7 +438,10 @@ impl Conv {
                 }),
             }
         }
-        out
+        Body {
+            attributes: attributes.into(),
+            blocks: blocks.into(),
+        }
     }
 
     fn expr(&self, e: &Expression) -> Expr {
@@ -441,15 +449,15 @@ impl Conv {
         let kind = match e {
             Expression::Null(_) => ExprKind::Null,
             Expression::Bool(b) => ExprKind::Bool(*b.value()),
-            Expression::Number(n) => ExprKind::Number(n.value().to_string()),
-            Expression::String(s) => ExprKind::String(s.value().clone()),
+            Expression::Number(n) => ExprKind::Number(n.value().to_string().into()),
+            Expression::String(s) => ExprKind::String(s.value().as_str().into()),
             Expression::Array(a) => ExprKind::List(a.iter().map(|x| self.expr(x)).collect()),
             Expression::Object(o) => ExprKind::Map(
                 o.iter()
                     .map(|(k, v)| MapEntry {
                         key: match k {
-                            ObjectKey::Ident(i) => Some(i.as_str().to_string()),
-                            ObjectKey::Expression(x) => x.as_str().map(str::to_string),
+                            ObjectKey::Ident(i) => Some(i.as_str().into()),
+                            ObjectKey::Expression(x) => x.as_str().map(Text::from),
                         },
                         key_span: self.span(k.span()),
                         value: self.expr(v.expr()),
@@ -467,22 +475,22 @@ impl Conv {
             // `(x)` is `x`, pointed at without the parentheses.
             Expression::Parenthesis(p) => return self.expr(p.inner()),
             Expression::Variable(v) => ExprKind::Reference(Traversal {
-                root: v.as_str().to_string(),
-                steps: Vec::new(),
+                root: v.as_str().into(),
+                steps: Box::default(),
             }),
             Expression::Traversal(t) => match &t.expr {
                 Expression::Variable(root) => ExprKind::Reference(Traversal {
-                    root: root.as_str().to_string(),
+                    root: root.as_str().into(),
                     steps: t
                         .operators
                         .iter()
                         .map(|op| match op.value() {
-                            TraversalOperator::GetAttr(a) => Step::Attr(a.as_str().to_string()),
+                            TraversalOperator::GetAttr(a) => Step::Attr(a.as_str().into()),
                             TraversalOperator::Index(Expression::Number(n)) => {
                                 Step::Index(n.value().as_u64().map(IndexKey::Number))
                             }
                             TraversalOperator::Index(Expression::String(s)) => {
-                                Step::Index(Some(IndexKey::String(s.value().clone())))
+                                Step::Index(Some(IndexKey::String(s.value().as_str().into())))
                             }
                             TraversalOperator::Index(_) => Step::Index(None),
                             TraversalOperator::LegacyIndex(n) => {
@@ -497,7 +505,7 @@ impl Conv {
                 _ => ExprKind::Other,
             },
             Expression::FuncCall(c) => ExprKind::Call {
-                name: c.name.name.as_str().to_string(),
+                name: c.name.name.as_str().into(),
                 args: c.args.iter().map(|x| self.expr(x)).collect(),
             },
             _ => ExprKind::Other,
@@ -508,7 +516,7 @@ impl Conv {
     fn part(&self, el: &Element) -> Part {
         match el {
             Element::Literal(l) => Part::Literal {
-                text: l.value().clone(),
+                text: l.value().as_str().into(),
                 span: self.span(l.span()),
             },
             Element::Interpolation(i) => Part::Interpolation(self.expr(&i.expr)),

@@ -24,11 +24,15 @@ pub(super) fn build(aws: &mut AwsModel<'_>, model: &Model<'_>) {
     }
 }
 
-fn scalar(span: std::ops::Range<usize>, text: impl Into<String>, kind: ScalarKind) -> Node {
+fn scalar(
+    span: std::ops::Range<usize>,
+    text: impl Into<crate::input::node::Text>,
+    kind: ScalarKind,
+) -> Node {
     Node::new(
         span,
         Value::Scalar(Scalar {
-            text: crate::input::node::Text::from(text.into()),
+            text: text.into(),
             style: Style::DoubleQuoted,
             kind,
         }),
@@ -88,7 +92,7 @@ fn to_node(model: &Model<'_>, tf: &TerraformIndex<'_>, file: FileId, expr: &Expr
                                 .get(e.key_span.clone())
                                 .unwrap_or("")
                                 .trim_matches('"')
-                                .to_string()
+                                .into()
                         });
                         Entry {
                             key: scalar(e.key_span.clone(), text, ScalarKind::String),
@@ -134,7 +138,7 @@ fn module_of(model: &Model<'_>, file: FileId) -> String {
 /// `<module>/aws_iam_role.<name>` when `expr` is `aws_iam_role.<name>.arn`.
 fn role_reference(module: &str, expr: &Expr) -> Option<String> {
     let t = expr.as_reference()?;
-    match t.steps.as_slice() {
+    match &t.steps[..] {
         [Step::Attr(name), Step::Attr(attr)] if t.root == "aws_iam_role" && attr == "arn" => {
             Some(format!("{module}/aws_iam_role.{name}"))
         }
@@ -216,7 +220,7 @@ fn trust_policy(
     }
     if let Some(t) = expr.as_reference()
         && t.root == "data"
-        && let [Step::Attr(ty), Step::Attr(name), Step::Attr(attr)] = t.steps.as_slice()
+        && let [Step::Attr(ty), Step::Attr(name), Step::Attr(attr)] = &t.steps[..]
         && ty == "aws_iam_policy_document"
         && attr == "json"
     {
@@ -251,7 +255,7 @@ fn trust_policy(
     };
     let text = match &e.kind {
         ExprKind::String(s) => Some((s.clone(), e.span.clone())),
-        ExprKind::Template { parts, heredoc } => match parts.as_slice() {
+        ExprKind::Template { parts, heredoc } => match &parts[..] {
             [Part::Literal { text, span }] => Some((
                 text.clone(),
                 if *heredoc {
