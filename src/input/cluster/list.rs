@@ -91,13 +91,13 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
                 url.push_str("&continue=");
                 url.push_str(&percent_encode(t));
             }
-            let body = {
-                let _permit = cx.limiter.acquire().await;
-                match page_cap(cx, page_size) {
-                    Some(cap) => get_capped(cx.client, &url, cx.timeout, cap).await,
-                    None => get(cx.client, &url, cx.timeout).await.map(Some),
-                }
+            let permit = cx.limiter.acquire().await;
+            let cap = page_cap(cx, page_size);
+            let body = match cap {
+                Some(cap) => get_capped(cx.client, &url, cx.timeout, cap).await,
+                None => get(cx.client, &url, cx.timeout).await.map(Some),
             };
+            drop(permit);
             let body = match body {
                 Ok(Some(b)) => b,
                 Ok(None) if page_size > 1 => {
@@ -109,7 +109,7 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
                 Ok(None) => {
                     return Err(RequestError::OverBudget(format!(
                         "a page of one object passed {}: the server ignores `limit` for this kind, and the whole list passes what is left of {}; list fewer namespaces (-n) or raise the limit",
-                        crate::input::limits::human_size(page_cap(cx, 1).unwrap_or(0)),
+                        crate::input::limits::human_size(cap.unwrap_or(0)),
                         cx.budget.describe()
                     )));
                 }
