@@ -88,6 +88,25 @@ impl Cluster {
         created
     }
 
+    /// Creates the ServiceAccounts `<prefix>-00`, `<prefix>-01`, … in `namespace`, with these
+    /// annotations; they are deleted on drop.
+    fn create_service_accounts(
+        &self,
+        namespace: &str,
+        prefix: &str,
+        count: usize,
+        annotations: Value,
+    ) -> Created<'_> {
+        let mut created = self.created();
+        for i in 0..count {
+            let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                "metadata": {"name": format!("{prefix}-{i:02}"), "namespace": namespace,
+                             "annotations": annotations}});
+            created.paths.push(self.create(&sa).unwrap());
+        }
+        created
+    }
+
     /// A raw API call with the admin token (curl: scripts/dev-cluster installs it). Returns
     /// (HTTP status, body).
     fn api(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
@@ -182,6 +201,13 @@ fn collection_path(obj: &Value) -> Option<String> {
             _ => format!("{base}/{plural}"),
         },
     )
+}
+
+/// The run's stderr, after checking its exit code (a failure shows stderr).
+fn stderr_of(out: &std::process::Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
 }
 
 fn json_of(out: &[u8]) -> Value {
@@ -400,8 +426,7 @@ fn forbidden_kinds_are_warnings_and_the_rest_is_linted() {
         }
         std::thread::sleep(Duration::from_millis(200));
     };
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = stderr_of(&out, 1);
     assert!(
         stderr.contains(
             "warning: context kubectl-wid-dev-restricted: cannot list pods in all namespaces"
@@ -438,8 +463,7 @@ fn forbidden_kinds_are_warnings_and_the_rest_is_linted() {
         }
         std::thread::sleep(Duration::from_millis(200));
     };
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_of(&out, 2);
     assert!(stderr.contains("nothing could be read"), "{stderr}");
     drop(created);
 }
@@ -464,8 +488,7 @@ fn kubeconfig_for(dir: &Path, server: &str, token: &str, insecure: bool) -> Path
 }
 
 fn one_line_error(out: &std::process::Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_of(out, 2);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one clear line expected:\n{stderr}");
     stderr
@@ -639,14 +662,12 @@ fn compact(etcd: &str) {
 #[test]
 fn an_expired_continue_token_restarts_the_list() {
     let c = cluster();
-    c.ensure_namespace("pager");
-    let mut created = c.created();
-    for i in 0..5 {
-        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
-            "metadata": {"name": format!("pager-{i}"), "namespace": "pager",
-                         "annotations": {"azure.workload.identity/client-id": "not-a-guid"}}});
-        created.paths.push(c.create(&sa).unwrap());
-    }
+    let created = c.create_service_accounts(
+        "pager",
+        "pager",
+        5,
+        json!({"azure.workload.identity/client-id": "not-a-guid"}),
+    );
     let (port, gone) = compacting_proxy(&c);
     let dir = tempfile::tempdir().unwrap();
     let kc = kubeconfig_for(
@@ -670,8 +691,7 @@ fn an_expired_continue_token_restarts_the_list() {
         ])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = stderr_of(&out, 1);
     assert_eq!(
         gone.load(std::sync::atomic::Ordering::SeqCst),
         1,
@@ -692,7 +712,7 @@ fn an_expired_continue_token_restarts_the_list() {
         .collect();
     assert_eq!(
         names,
-        ["pager-0", "pager-1", "pager-2", "pager-3", "pager-4"],
+        ["pager-00", "pager-01", "pager-02", "pager-03", "pager-04"],
         "{v:#}"
     );
     drop(created);
@@ -779,8 +799,7 @@ fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
         .args(["lint", "--cluster", "-n", "shop", "--max-input-size", "100"])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_of(&out, 2);
     assert!(
         stderr.contains("the objects read pass the --max-input-size limit of 100 bytes; list fewer namespaces (-n) or raise the limit"),
         "{stderr}"
@@ -790,26 +809,19 @@ fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
         .args(["lint", "--cluster", "-n", "shop", "--max-input-size", "64M"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    stderr_of(&out, 1);
     drop(created);
 }
 
 #[test]
 fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() {
     let c = cluster();
-    c.ensure_namespace("paged");
-    let mut created = c.created();
-    for i in 0..16 {
-        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
-            "metadata": {"name": format!("paged-{i:02}"), "namespace": "paged",
-                         "annotations": {"azure.workload.identity/client-id": "not-a-guid"}}});
-        created.paths.push(c.create(&sa).unwrap());
-    }
+    let created = c.create_service_accounts(
+        "paged",
+        "paged",
+        16,
+        json!({"azure.workload.identity/client-id": "not-a-guid"}),
+    );
     let lint = |limit: &str| {
         let out = c
             .wid()
@@ -817,8 +829,7 @@ fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() 
             .args(["--max-input-size", limit])
             .output()
             .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let stderr = stderr_of(&out, 1);
         (json_of(&out.stdout)["findings"].clone(), stderr)
     };
     let (whole, stderr) = lint("none");
@@ -838,16 +849,9 @@ fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() 
 #[test]
 fn a_server_that_ignores_limit_cannot_send_an_unbounded_page() {
     let c = cluster();
-    c.ensure_namespace("unpaged");
-    let mut created = c.created();
     // 48 ServiceAccounts of 80 KB: 3.8 MB in one list, more than any one object can be.
-    let filler = "x".repeat(80_000);
-    for i in 0..48 {
-        let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
-            "metadata": {"name": format!("big-{i:02}"), "namespace": "unpaged",
-                         "annotations": {"filler": filler}}});
-        created.paths.push(c.create(&sa).unwrap());
-    }
+    let created =
+        c.create_service_accounts("unpaged", "big", 48, json!({"filler": "x".repeat(80_000)}));
     // Fault injection: the real server's answers with `limit` dropped from every request.
     let (port, _) = proxy(&c, |path| {
         let (base, query) = path.split_once('?').unwrap_or((path, ""));
@@ -873,35 +877,29 @@ fn a_server_that_ignores_limit_cannot_send_an_unbounded_page() {
             .unwrap()
     };
     let out = lint("1M");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = stderr_of(&out, 2);
     assert!(
         stderr.contains("listing serviceaccounts in namespace unpaged: a page of one object passed 3 MiB: the server ignores `limit` for this kind, and the whole list passes what is left of the --max-input-size limit of 1 MiB"),
         "{stderr}"
     );
     // With room for the whole list, the same answers are linted.
     let out = lint("64M");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    stderr_of(&out, 0);
     drop(created);
 }
 
 #[test]
 fn control_characters_in_live_values_render_as_escapes() {
     let c = cluster();
-    c.ensure_namespace("escapes");
-    let mut created = c.created();
     // The API server keeps DEL and C1 controls in an annotation; raw inside the rendered
     // double-quoted scalar they made the object a syntax error (K8S001) instead of linted.
-    let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
-        "metadata": {"name": "odd", "namespace": "escapes",
-                     "annotations": {"note": "a\u{7f}b\u{9b}c\u{fffe}",
-                                     "azure.workload.identity/client-id": "not-a-guid"}}});
-    created.paths.push(c.create(&sa).unwrap());
+    let created = c.create_service_accounts(
+        "escapes",
+        "odd",
+        1,
+        json!({"note": "a\u{7f}b\u{9b}c\u{fffe}",
+               "azure.workload.identity/client-id": "not-a-guid"}),
+    );
     let out = c
         .wid()
         .args(["lint", "--cluster", "-n", "escapes", "-o", "json"])
@@ -1056,8 +1054,7 @@ fn all_contexts_of_a_multi_file_kubeconfig() {
         ])
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    stderr_of(&out, 1);
     let v = json_of(&out.stdout);
     let paths: BTreeSet<&str> = v["findings"]
         .as_array()
