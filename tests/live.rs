@@ -164,6 +164,15 @@ impl Cluster {
         );
     }
 
+    /// `kubectl-wid lint --cluster ARGS`, run to the end.
+    fn lint_live(&self, args: &[&str]) -> std::process::Output {
+        self.wid()
+            .args(["lint", "--cluster"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
     fn wid(&self) -> Command {
         let mut cmd = Command::cargo_bin("kubectl-wid").unwrap();
         cmd.env("KUBECONFIG", &self.kubeconfig)
@@ -308,11 +317,7 @@ fn live_findings_equal_file_findings() {
                 .args(["lint", "-o", "json", "--ignore", "LIVE", &p])
                 .output()
                 .unwrap();
-            let live = c
-                .wid()
-                .args(["lint", "--cluster", "-A", "-o", "json", "--ignore", "LIVE"])
-                .output()
-                .unwrap();
+            let live = c.lint_live(&["-A", "-o", "json", "--ignore", "LIVE"]);
             assert!(
                 live.status.code() != Some(2),
                 "{p}: live run failed: {}",
@@ -745,21 +750,7 @@ fn files_are_linted_against_the_live_state() {
             .any(|f| f["rule"] == "AZ014"),
         "without the cluster the ServiceAccount is unknown: {alone:#}"
     );
-    let merged = c
-        .wid()
-        .args([
-            "lint",
-            "--cluster",
-            "-n",
-            "merge",
-            "-o",
-            "json",
-            "--ignore",
-            "LIVE",
-            &f,
-        ])
-        .output()
-        .unwrap();
+    let merged = c.lint_live(&["-n", "merge", "-o", "json", "--ignore", "LIVE", &f]);
     assert_eq!(
         merged.status.code(),
         Some(0),
@@ -767,21 +758,7 @@ fn files_are_linted_against_the_live_state() {
         String::from_utf8_lossy(&merged.stdout)
     );
     // The dev cluster has no webhook: the live rule reports the file's Deployment.
-    let out = c
-        .wid()
-        .args([
-            "lint",
-            "--cluster",
-            "-n",
-            "merge",
-            "--select",
-            "LIVE002",
-            "-o",
-            "json",
-            &f,
-        ])
-        .output()
-        .unwrap();
+    let out = c.lint_live(&["-n", "merge", "--select", "LIVE002", "-o", "json", &f]);
     let v = json_of(&out.stdout);
     assert_eq!(v["findings"][0]["rule"], "LIVE002", "{v:#}");
     assert_eq!(v["findings"][0]["path"], f.as_str());
@@ -794,21 +771,13 @@ fn listed_objects_past_the_input_limit_end_the_run_with_exit_two() {
     let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");
     // Rendered live objects are held like files: past --max-input-size the context fails
     // (a partial cluster would give wrong cross-object findings) instead of growing on.
-    let out = c
-        .wid()
-        .args(["lint", "--cluster", "-n", "shop", "--max-input-size", "100"])
-        .output()
-        .unwrap();
+    let out = c.lint_live(&["-n", "shop", "--max-input-size", "100"]);
     let stderr = stderr_of(&out, 2);
     assert!(
         stderr.contains("the objects read pass the --max-input-size limit of 100 bytes; list fewer namespaces (-n) or raise the limit"),
         "{stderr}"
     );
-    let out = c
-        .wid()
-        .args(["lint", "--cluster", "-n", "shop", "--max-input-size", "64M"])
-        .output()
-        .unwrap();
+    let out = c.lint_live(&["-n", "shop", "--max-input-size", "64M"]);
     stderr_of(&out, 1);
     drop(created);
 }
@@ -823,12 +792,7 @@ fn a_list_page_past_its_share_of_the_input_limit_is_asked_for_again_in_halves() 
         json!({"azure.workload.identity/client-id": "not-a-guid"}),
     );
     let lint = |limit: &str| {
-        let out = c
-            .wid()
-            .args(["lint", "--cluster", "-n", "paged", "-o", "json"])
-            .args(["--max-input-size", limit])
-            .output()
-            .unwrap();
+        let out = c.lint_live(&["-n", "paged", "-o", "json", "--max-input-size", limit]);
         let stderr = stderr_of(&out, 1);
         (json_of(&out.stdout)["findings"].clone(), stderr)
     };
@@ -900,11 +864,7 @@ fn control_characters_in_live_values_render_as_escapes() {
         json!({"note": "a\u{7f}b\u{9b}c\u{fffe}",
                "azure.workload.identity/client-id": "not-a-guid"}),
     );
-    let out = c
-        .wid()
-        .args(["lint", "--cluster", "-n", "escapes", "-o", "json"])
-        .output()
-        .unwrap();
+    let out = c.lint_live(&["-n", "escapes", "-o", "json"]);
     let v = json_of(&out.stdout);
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -920,11 +880,7 @@ fn control_characters_in_live_values_render_as_escapes() {
 fn live_objects_render_as_yaml_with_cluster_paths() {
     let c = cluster();
     let created = c.create_fixture("tests/fixtures/AZ001/bad-label-on-deployment.yaml");
-    let out = c
-        .wid()
-        .args(["lint", "--cluster", "-n", "shop", "--color", "never"])
-        .output()
-        .unwrap();
+    let out = c.lint_live(&["-n", "shop", "--color", "never"]);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("error[AZ001]"), "{text}");
@@ -937,11 +893,7 @@ fn live_objects_render_as_yaml_with_cluster_paths() {
         !text.contains("managedFields") && !text.contains("resourceVersion"),
         "{text}"
     );
-    let json = c
-        .wid()
-        .args(["lint", "--cluster", "-n", "shop", "-o", "json"])
-        .output()
-        .unwrap();
+    let json = c.lint_live(&["-n", "shop", "-o", "json"]);
     let v = json_of(&json.stdout);
     let f = v["findings"]
         .as_array()

@@ -456,14 +456,6 @@ pub fn load_text(display: &str, text: &str) -> Option<LoadedFile> {
 }
 
 fn classify(display: String, bytes: Vec<u8>) -> Read_ {
-    // Every text is loaded here: none may have offsets beyond a node's `u32` span.
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Read_::Error(InputError::TooLarge {
-            path: display,
-            size: Some(bytes.len() as u64),
-            limit: MAX_FILE_BYTES,
-        });
-    }
     let (encoding, bytes) = match super::Encoding::decode_utf16(&bytes) {
         None => (super::Encoding::Utf8, bytes),
         Some(Ok((encoding, text))) => (encoding, text.into_bytes()),
@@ -474,6 +466,8 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
             });
         }
     };
+    // Every text is loaded here: none may have offsets beyond a node's `u32` span (a UTF-16
+    // file's text, decoded, may be up to half again as long as the file).
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Read_::Error(InputError::TooLarge {
             path: display,

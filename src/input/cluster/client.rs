@@ -133,18 +133,10 @@ pub async fn get(
     path: &str,
     timeout: Option<Duration>,
 ) -> Result<String, RequestError> {
-    let request = http::Request::get(path)
-        .body(Vec::new())
-        .map_err(|e| RequestError::Transport(e.to_string()))?;
-    let call = client.request_text(request);
-    let result = match timeout {
-        Some(t) => match tokio::time::timeout(t, call).await {
-            Ok(r) => r,
-            Err(_) => return Err(RequestError::Timeout(t)),
-        },
-        None => call.await,
-    };
-    result.map_err(classify)
+    // No body is longer than `u64::MAX` bytes: the capped read always answers.
+    get_capped(client, path, timeout, u64::MAX)
+        .await
+        .map(Option::unwrap_or_default)
 }
 
 /// GET `path` like [`get`], but stop reading once the body passes `cap` bytes: `Ok(None)`, and

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use super::client::{RequestError, get, get_capped};
+use super::client::{RequestError, get_capped};
 use super::kinds::{CONTROLLERS, Resolved};
 use super::render::render;
 use super::{LiveObject, source_path};
@@ -93,10 +93,7 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
             }
             let permit = cx.limiter.acquire().await;
             let cap = page_cap(cx, page_size);
-            let body = match cap {
-                Some(cap) => get_capped(cx.client, &url, cx.timeout, cap).await,
-                None => get(cx.client, &url, cx.timeout).await.map(Some),
-            };
+            let body = get_capped(cx.client, &url, cx.timeout, cap).await;
             drop(permit);
             let body = match body {
                 Ok(Some(b)) => b,
@@ -109,7 +106,7 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
                 Ok(None) => {
                     return Err(RequestError::OverBudget(format!(
                         "a page of one object passed {}: the server ignores `limit` for this kind, and the whole list passes what is left of {}; list fewer namespaces (-n) or raise the limit",
-                        crate::input::limits::human_size(cap.unwrap_or(0)),
+                        crate::input::limits::human_size(cap),
                         cx.budget.describe()
                     )));
                 }
@@ -169,17 +166,17 @@ pub async fn list(cx: &ListContext<'_>, task: &ListTask) -> Result<Listed, Reque
 
 /// The most a page of `page_size` objects may take before it is parsed: the part of the input
 /// limit still free, shared by the pages that may be in flight at once. A single object may
-/// take what is left, and at least [`ONE_OBJECT`]. `None` without a limit.
-fn page_cap(cx: &ListContext<'_>, page_size: u32) -> Option<u64> {
+/// take what is left, and at least [`ONE_OBJECT`]. Without a limit, no cap (`u64::MAX`).
+fn page_cap(cx: &ListContext<'_>, page_size: u32) -> u64 {
     if cx.budget.limit == u64::MAX {
-        return None;
+        return u64::MAX;
     }
     let remaining = cx.budget.remaining();
-    Some(if page_size <= 1 {
+    if page_size <= 1 {
         remaining.max(ONE_OBJECT)
     } else {
         remaining / cx.concurrency.max(1) as u64
-    })
+    }
 }
 
 /// No object is larger: the API server refuses request bodies over 3 MiB, and etcd objects
