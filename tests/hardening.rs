@@ -517,3 +517,43 @@ fn a_huge_value_is_quoted_by_its_ends() {
     let (_, stdout, _) = lint_human(dir.path(), &["sa.yaml"]);
     assert!(stdout.len() < 5_000, "{} bytes", stdout.len());
 }
+
+/// The process runs without transparent huge pages (src/main.rs: measured faster at scale on
+/// the benchmark VM and smaller at every size), unless `MIMALLOC_ALLOW_THP` is set, which
+/// hands the choice back to mimalloc. Read from the kernel's view of the running process.
+#[cfg(target_os = "linux")]
+#[test]
+fn transparent_huge_pages_are_off_unless_mimalloc_allow_thp_is_set() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    for (allow, want) in [(None, "0"), (Some("1"), "1")] {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-wid"));
+        cmd.args(["lint", "--no-config", "-"])
+            .env_remove("MIMALLOC_ALLOW_THP")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(v) = allow {
+            cmd.env("MIMALLOC_ALLOW_THP", v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // More than a pipe holds: when the write returns, the process is reading its input,
+        // so `main` has run.
+        stdin.write_all(&b"# padding\n".repeat(40_000)).unwrap();
+        let status = fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+        drop(stdin);
+        assert!(child.wait().unwrap().success());
+        let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) else {
+            eprintln!(
+                "this kernel's /proc/PID/status has no THP_enabled (Linux < 5.0): not checked"
+            );
+            return;
+        };
+        assert_eq!(
+            line.split_whitespace().nth(1),
+            Some(want),
+            "MIMALLOC_ALLOW_THP={allow:?}: {line}"
+        );
+    }
+}
