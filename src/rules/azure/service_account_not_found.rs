@@ -31,7 +31,9 @@ impl Rule for ServiceAccountNotFound {
                 continue;
             }
             let opts_in = pod_opt_in(pod).is_some();
-            if !opts_in {
+            // A Terraform `kubernetes_service_account(_v1)` defines it too (indexed, with
+            // literal names, by the GCP view; asked only for a name no manifest defines).
+            if !opts_in || ctx.model.gcp().terraform_ksa(&o.namespace, name).is_some() {
                 continue;
             }
             let suggestion = ctx
