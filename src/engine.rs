@@ -47,7 +47,8 @@ pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
     model.cluster_issuers = options.issuers.clone();
     model.token_audiences = options.audiences.clone();
     timer.lap("  model");
-    let findings = rules::run(&model, &options.selection);
+    let mut findings = rules::run(&model, &options.selection);
+    drop_fixes_in_terraform_json(inputs, &mut findings);
     timer.lap("  rules");
     let (findings, unused_exemptions) =
         crate::suppress::finish(&model, findings, &options.selection, &options.policy);
@@ -57,6 +58,27 @@ pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
         documents: model.document_count(),
         objects: model.objects.len(),
         unused_exemptions,
+    }
+}
+
+/// Fixes are edits in the syntax the rule read (YAML, HCL); in a `.tf.json` file the same value
+/// sits inside a JSON string, where such an edit would be wrong. Their findings are reported
+/// without a fix.
+fn drop_fixes_in_terraform_json(inputs: &Inputs, findings: &mut [rules::Finding]) {
+    let is_tf_json = |file: crate::input::FileId| {
+        inputs
+            .files
+            .get(file.0)
+            .is_some_and(|f| crate::input::terraform::json::is_terraform_json_path(&f.source.path))
+    };
+    for f in findings {
+        let file = f.file;
+        if f.fix
+            .as_ref()
+            .is_some_and(|fix| fix.edits.iter().any(|e| is_tf_json(e.file.unwrap_or(file))))
+        {
+            f.fix = None;
+        }
     }
 }
 

@@ -510,6 +510,26 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
             terraform,
         }));
     }
+    if super::terraform::json::is_terraform_json_path(&source.path) {
+        // Parsed as JSON, then read as Terraform; the documents are not Kubernetes objects.
+        let parsed = parse_guarded(&source);
+        let terraform = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::terraform::json::from_parsed(&source, &parsed)
+        }))
+        .unwrap_or_else(|_| super::terraform::TerraformFile {
+            body: Default::default(),
+            error: Some(super::terraform::SyntaxError {
+                offset: source.bom_len,
+                message: "internal error while reading this file (please report it)".into(),
+            }),
+        });
+        return Read_::Loaded(Box::new(LoadedFile {
+            source,
+            parsed: Parsed::default(),
+            template_at: None,
+            terraform: Some(terraform),
+        }));
+    }
     let template_at = find_template_action(source.body()).map(|o| o + source.bom_len);
     let parsed = if template_at.is_some() {
         Parsed::default()

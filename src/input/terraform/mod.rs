@@ -36,6 +36,7 @@ use super::node::Text;
 use super::source::SourceFile;
 
 mod index;
+pub mod json;
 
 pub use index::{Resolved, TerraformIndex};
 
@@ -139,6 +140,9 @@ pub enum Part {
 pub struct MapEntry {
     /// The key's text when it is an identifier or a string literal (`(var.k)` gives `None`).
     pub key: Option<Text>,
+    /// The key as written, when the file's text at `key_span` is not that (a key inside a
+    /// Terraform JSON string, whose quotes are escaped there).
+    pub key_written: Option<Text>,
     pub key_span: Range<usize>,
     pub value: Expr,
 }
@@ -382,7 +386,10 @@ pub fn parse(source: &SourceFile) -> TerraformFile {
         });
     match parsed {
         Ok(Ok(body)) => TerraformFile {
-            body: Conv { shift }.body(&body),
+            body: Conv {
+                place: Place::Shift(shift),
+            }
+            .body(&body),
             error: None,
         },
         Ok(Err(e)) => TerraformFile {
@@ -405,12 +412,39 @@ pub fn is_terraform_path(path: &str) -> bool {
 }
 
 struct Conv {
-    shift: usize,
+    place: Place,
+}
+
+/// Where an offset in the parsed text is in the file.
+enum Place {
+    /// The parsed text starts at this offset of the file.
+    Shift(usize),
+    /// The parsed text is this decoded string (Terraform JSON), with the file offset of each
+    /// of its bytes and of its end.
+    Map(Vec<usize>, String),
+    /// Every span is this one (a string whose escapes could not be mapped); the parsed text.
+    Whole(Range<usize>, String),
 }
 
 impl Conv {
     fn span(&self, s: Option<Range<usize>>) -> Range<usize> {
-        s.map_or(0..0, |r| r.start + self.shift..r.end + self.shift)
+        let Some(r) = s else { return 0..0 };
+        match &self.place {
+            Place::Shift(shift) => r.start + shift..r.end + shift,
+            Place::Map(map, _) => match (map.get(r.start), map.get(r.end)) {
+                (Some(&start), Some(&end)) => start..end,
+                _ => map.first().copied().unwrap_or(0)..map.last().copied().unwrap_or(0),
+            },
+            Place::Whole(whole, _) => whole.clone(),
+        }
+    }
+
+    /// The parsed text of `s` when it is not the file's text there.
+    fn written(&self, s: Option<Range<usize>>) -> Option<Text> {
+        match &self.place {
+            Place::Shift(_) => None,
+            Place::Map(_, text) | Place::Whole(_, text) => text.get(s?).map(Text::from),
+        }
     }
 
     fn body(&self, body: &HclBody) -> Body {
@@ -460,6 +494,7 @@ impl Conv {
                             ObjectKey::Expression(x) => x.as_str().map(Text::from),
                         },
                         key_span: self.span(k.span()),
+                        key_written: self.written(k.span()),
                         value: self.expr(v.expr()),
                     })
                     .collect(),

@@ -86,10 +86,9 @@ fn to_node(model: &Model<'_>, tf: &TerraformIndex<'_>, file: FileId, expr: &Expr
                     .iter()
                     .map(|e| {
                         let text = e.key.clone().unwrap_or_else(|| {
-                            model
-                                .source(file)
-                                .text
-                                .get(e.key_span.clone())
+                            e.key_written
+                                .as_deref()
+                                .or_else(|| model.source(file).text.get(e.key_span.clone()))
                                 .unwrap_or("")
                                 .trim_matches('"')
                                 .into()

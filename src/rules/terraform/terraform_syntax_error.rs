@@ -1,8 +1,8 @@
 use crate::input::FileId;
 use crate::rules::{Context, Finding, Rule};
 
-/// TF001: a `.tf` file is not valid HCL. Its resources (federated credentials, roles, bindings)
-/// are not linted; the other inputs are.
+/// TF001: a `.tf` file is not valid HCL, or a `.tf.json` file not valid Terraform JSON. Its
+/// resources (federated credentials, roles, bindings) are not linted; the other inputs are.
 pub struct TerraformSyntaxError;
 
 impl Rule for TerraformSyntaxError {
@@ -20,7 +20,11 @@ impl Rule for TerraformSyntaxError {
                     self.id(),
                     FileId(i),
                     e.offset..e.offset,
-                    format!("invalid HCL: {}", e.message),
+                    if crate::input::terraform::json::is_terraform_json_path(&f.source.path) {
+                        format!("invalid Terraform JSON: {}", e.message)
+                    } else {
+                        format!("invalid HCL: {}", e.message)
+                    },
                 )
                 .help("fix the syntax (`terraform validate` shows the same error); nothing in this file was linted"),
             );
