@@ -33,8 +33,9 @@ fn correct_setup_in_every_form_lints_clean() {
         .code(0);
     let v = json_of(&out.get_output().stdout);
     assert_eq!(v["summary"]["findings"], 0, "{v:#}");
-    // Every form was read: 4 forms, 12 files (shop 3 + federated 9, incl. main.tf).
-    assert_eq!(v["summary"]["files"], 12, "{v:#}");
+    // Every form was read: 5 forms, 14 files (shop 3 + federated 11, incl. main.tf and
+    // cdk.tf.json).
+    assert_eq!(v["summary"]["files"], 14, "{v:#}");
 }
 
 #[test]
