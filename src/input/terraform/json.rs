@@ -28,7 +28,7 @@ use crate::input::yaml::Parsed;
 
 /// Whether a path names a Terraform JSON-syntax file.
 pub fn is_terraform_json_path(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".tf.json")
+    super::ends_with_ignore_ascii_case(path, ".tf.json")
 }
 
 /// The Terraform view of a parsed `.tf.json` file. A syntax error, or a root that is not one
@@ -401,6 +401,25 @@ mod tests {
                 Part::Directive { span } => span,
             };
             assert_eq!(&src.text[span], "\"\\x41${var.y}\"");
+        }
+    }
+
+    #[test]
+    fn terraform_paths_by_suffix_in_any_case() {
+        use crate::input::terraform::is_terraform_path;
+        for (path, tf, json) in [
+            ("main.tf", true, false),
+            ("MAIN.TF", true, false),
+            ("cdk.tf.json", false, true),
+            ("stacks/app/CDK.TF.JSON", false, true),
+            ("tf.json", false, false),
+            ("a.json", false, false),
+            ("é.tf", true, false),
+            ("tf", false, false),
+            ("", false, false),
+        ] {
+            assert_eq!(is_terraform_path(path), tf, "{path}");
+            assert_eq!(is_terraform_json_path(path), json, "{path}");
         }
     }
 

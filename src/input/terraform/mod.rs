@@ -408,7 +408,13 @@ pub fn parse(source: &SourceFile) -> TerraformFile {
 
 /// Whether a path names a Terraform native-syntax file.
 pub fn is_terraform_path(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".tf")
+    ends_with_ignore_ascii_case(path, ".tf")
+}
+
+/// Asked for every input file: compared in place, without a lowercased copy of the path.
+pub(crate) fn ends_with_ignore_ascii_case(path: &str, suffix: &str) -> bool {
+    let (p, s) = (path.as_bytes(), suffix.as_bytes());
+    p.len() >= s.len() && p[p.len() - s.len()..].eq_ignore_ascii_case(s)
 }
 
 struct Conv {
