@@ -173,6 +173,24 @@ impl Cluster {
             .unwrap()
     }
 
+    /// `kubectl-wid lint --cluster ARGS` through the fault-injecting `proxy` on `port` (a
+    /// kubeconfig naming it, with this cluster's token).
+    fn lint_through_proxy(&self, port: u16, args: &[&str]) -> std::process::Output {
+        let dir = tempfile::tempdir().unwrap();
+        let kc = kubeconfig_for(
+            dir.path(),
+            &format!("http://127.0.0.1:{port}"),
+            &self.token,
+            false,
+        );
+        self.wid()
+            .env("KUBECONFIG", &kc)
+            .args(["lint", "--cluster"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
     fn wid(&self) -> Command {
         let mut cmd = Command::cargo_bin("kubectl-wid").unwrap();
         cmd.env("KUBECONFIG", &self.kubeconfig)
@@ -674,28 +692,7 @@ fn an_expired_continue_token_restarts_the_list() {
         json!({"azure.workload.identity/client-id": "not-a-guid"}),
     );
     let (port, gone) = compacting_proxy(&c);
-    let dir = tempfile::tempdir().unwrap();
-    let kc = kubeconfig_for(
-        dir.path(),
-        &format!("http://127.0.0.1:{port}"),
-        &c.token,
-        false,
-    );
-    let out = c
-        .wid()
-        .env("KUBECONFIG", &kc)
-        .args([
-            "lint",
-            "--cluster",
-            "-n",
-            "pager",
-            "--chunk-size",
-            "2",
-            "-o",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let out = c.lint_through_proxy(port, &["-n", "pager", "--chunk-size", "2", "-o", "json"]);
     let stderr = stderr_of(&out, 1);
     assert_eq!(
         gone.load(std::sync::atomic::Ordering::SeqCst),
@@ -825,20 +822,11 @@ fn a_server_that_ignores_limit_cannot_send_an_unbounded_page() {
             .collect();
         format!("{base}?{}", kept.join("&"))
     });
-    let dir = tempfile::tempdir().unwrap();
-    let kc = kubeconfig_for(
-        dir.path(),
-        &format!("http://127.0.0.1:{port}"),
-        &c.token,
-        false,
-    );
     let lint = |limit: &str| {
-        c.wid()
-            .env("KUBECONFIG", &kc)
-            .args(["lint", "--cluster", "-n", "unpaged", "-o", "json"])
-            .args(["--max-input-size", limit])
-            .output()
-            .unwrap()
+        c.lint_through_proxy(
+            port,
+            &["-n", "unpaged", "-o", "json", "--max-input-size", limit],
+        )
     };
     let out = lint("1M");
     let stderr = stderr_of(&out, 2);

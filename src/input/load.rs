@@ -501,33 +501,19 @@ fn classify(display: String, bytes: Vec<u8>) -> Read_ {
     };
     let mut source = SourceFile::new(display, text);
     source.encoding = encoding;
-    if super::terraform::is_terraform_path(&source.path) {
-        let terraform = Some(super::terraform::parse(&source));
+    let terraform = if super::terraform::is_terraform_path(&source.path) {
+        Some(super::terraform::parse(&source))
+    } else if super::terraform::json::is_terraform_json_path(&source.path) {
+        Some(super::terraform::json::parse(&source))
+    } else {
+        None
+    };
+    if terraform.is_some() {
         return Read_::Loaded(Box::new(LoadedFile {
             source,
             parsed: Parsed::default(),
             template_at: None,
             terraform,
-        }));
-    }
-    if super::terraform::json::is_terraform_json_path(&source.path) {
-        // Parsed as JSON, then read as Terraform; the documents are not Kubernetes objects.
-        let parsed = parse_guarded(&source);
-        let terraform = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            super::terraform::json::from_parsed(&source, &parsed)
-        }))
-        .unwrap_or_else(|_| super::terraform::TerraformFile {
-            body: Default::default(),
-            error: Some(super::terraform::SyntaxError {
-                offset: source.bom_len,
-                message: "internal error while reading this file (please report it)".into(),
-            }),
-        });
-        return Read_::Loaded(Box::new(LoadedFile {
-            source,
-            parsed: Parsed::default(),
-            template_at: None,
-            terraform: Some(terraform),
         }));
     }
     let template_at = find_template_action(source.body()).map(|o| o + source.bom_len);

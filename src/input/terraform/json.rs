@@ -22,18 +22,33 @@ use super::{
 };
 use hcl_edit::template::Element;
 
-use crate::input::node::{Node, ScalarKind, Style, Value};
+use crate::input::node::{Entry, Node, ScalarKind, Style, Value};
 use crate::input::source::SourceFile;
-use crate::input::yaml::Parsed;
+use crate::input::yaml::{self, Parsed};
 
 /// Whether a path names a Terraform JSON-syntax file.
 pub fn is_terraform_json_path(path: &str) -> bool {
     super::ends_with_ignore_ascii_case(path, ".tf.json")
 }
 
+/// Parses a `.tf.json` file (as JSON, then as Terraform). Never panics on input: a panic in
+/// either step (a bug) is a syntax error at the start, as for `.tf` files.
+pub fn parse(source: &SourceFile) -> TerraformFile {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        from_parsed(source, &yaml::parse(source))
+    }))
+    .unwrap_or_else(|_| TerraformFile {
+        body: Body::default(),
+        error: Some(SyntaxError {
+            offset: source.bom_len,
+            message: "internal error while parsing this file (please report it)".into(),
+        }),
+    })
+}
+
 /// The Terraform view of a parsed `.tf.json` file. A syntax error, or a root that is not one
 /// object, leaves the body empty and says where.
-pub fn from_parsed(source: &SourceFile, parsed: &Parsed) -> TerraformFile {
+fn from_parsed(source: &SourceFile, parsed: &Parsed) -> TerraformFile {
     let error = |offset: usize, message: String| TerraformFile {
         body: Body::default(),
         error: Some(SyntaxError {
@@ -93,14 +108,19 @@ fn is_comment(key: &Node) -> bool {
     key.text() == Some("//")
 }
 
+/// An object's properties with their names, without `//` comments (and keys that are not
+/// scalars, which JSON cannot write).
+fn properties(map: &Node) -> impl Iterator<Item = (&str, &Entry)> {
+    map.entries()
+        .iter()
+        .filter(|e| !is_comment(&e.key))
+        .filter_map(|e| Some((e.key.text()?, e)))
+}
+
 impl JsonConv<'_> {
     fn root(&self, map: &Node) -> Body {
         let mut blocks = Vec::new();
-        for e in map.entries() {
-            let Some(ident) = e.key.text() else { continue };
-            if is_comment(&e.key) {
-                continue;
-            }
+        for (ident, e) in properties(map) {
             let depth = match ident {
                 "resource" | "data" => 2,
                 "variable" | "output" | "module" | "provider" => 1,
@@ -129,11 +149,7 @@ impl JsonConv<'_> {
             }
             return;
         }
-        for e in value.entries() {
-            let Some(label) = e.key.text() else { continue };
-            if is_comment(&e.key) {
-                continue;
-            }
+        for (label, e) in properties(value) {
             labels.push(Label {
                 value: label.into(),
                 span: e.key.span(),
@@ -155,11 +171,7 @@ impl JsonConv<'_> {
 
     fn body(&self, map: &Node) -> Body {
         let (mut attributes, mut blocks) = (Vec::new(), Vec::new());
-        for e in map.entries() {
-            let Some(key) = e.key.text() else { continue };
-            if is_comment(&e.key) {
-                continue;
-            }
+        for (key, e) in properties(map) {
             attributes.push(Attribute {
                 key: key.into(),
                 key_span: e.key.span(),
@@ -311,8 +323,7 @@ mod tests {
 
     fn parse_str(text: &str) -> (SourceFile, TerraformFile) {
         let source = SourceFile::new("main.tf.json", text.to_string());
-        let parsed = crate::input::yaml::parse(&source);
-        let tf = from_parsed(&source, &parsed);
+        let tf = parse(&source);
         (source, tf)
     }
 
