@@ -42,6 +42,23 @@ pub struct Outcome {
 
 /// Builds the cross-file model over all inputs at once and runs the selected rules.
 pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
+    run(inputs, options, Release::Free)
+}
+
+/// As [`lint`], for a process that ends once the findings are reported (the CLI's last run):
+/// the model is left to the OS instead of being freed piece by piece on one core, which took
+/// 30 ms at 200k objects (11 ms without the provider views).
+pub fn lint_then_exit(inputs: &Inputs, options: &Options) -> Outcome {
+    run(inputs, options, Release::LeaveToOs)
+}
+
+#[derive(PartialEq)]
+enum Release {
+    Free,
+    LeaveToOs,
+}
+
+fn run(inputs: &Inputs, options: &Options, release: Release) -> Outcome {
     let mut timer = crate::timing::Timer::from_env();
     let mut model = Model::build(&inputs.files, &options.namespace);
     model.cluster_issuers = options.issuers.clone();
@@ -53,12 +70,16 @@ pub fn lint(inputs: &Inputs, options: &Options) -> Outcome {
     let (findings, unused_exemptions) =
         crate::suppress::finish(&model, findings, &options.selection, &options.policy);
     timer.lap("  suppress");
-    Outcome {
+    let outcome = Outcome {
         findings,
         documents: model.document_count(),
         objects: model.objects.len(),
         unused_exemptions,
+    };
+    if release == Release::LeaveToOs {
+        std::mem::forget(model);
     }
+    outcome
 }
 
 /// Fixes are edits in the syntax the rule read (YAML, HCL); in a `.tf.json` file the same value

@@ -134,7 +134,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<u8> {
         args.namespace.as_deref(),
         (limits.input, limits.input_auto),
     )?;
-    let outcome = live.unwrap_or_else(|| engine::lint(&inputs, &options));
+    let outcome = live.unwrap_or_else(|| engine::lint_then_exit(&inputs, &options));
     timings.lap("model+rules");
     for w in prep.unused_exemption_warnings(&outcome.unused_exemptions) {
         eprintln!("{w}");

@@ -288,14 +288,14 @@ pub fn run(model: &Model<'_>, selection: &Selection) -> Vec<Finding> {
     // Each file's rank in path order, worked out once: comparing paths in every comparison of
     // the sort was most of its time (long shared prefixes, tens of thousands of findings).
     let mut by_path: Vec<usize> = (0..model.files.len()).collect();
-    by_path.sort_by(|&a, &b| model.files[a].source.path.cmp(&model.files[b].source.path));
+    by_path.par_sort_by(|&a, &b| model.files[a].source.path.cmp(&model.files[b].source.path));
     let mut rank = vec![0; by_path.len()];
     for (r, pair) in by_path.windows(2).enumerate() {
         // Equal paths share a rank, so their findings still interleave by position.
         let same = model.files[pair[0]].source.path == model.files[pair[1]].source.path;
         rank[pair[1]] = if same { rank[pair[0]] } else { r + 1 };
     }
-    findings.sort_by(|a, b| {
+    findings.par_sort_by(|a, b| {
         (
             rank[a.file.0],
             a.span.start,
