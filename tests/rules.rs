@@ -23,12 +23,7 @@ fn fixture_files(id: &str) -> Vec<(String, Vec<(String, String)>)> {
         .map(|p| {
             let name = p.to_string_lossy().replace('\\', "/");
             if p.is_dir() {
-                let mut files: Vec<_> = fs::read_dir(&p)
-                    .unwrap()
-                    .map(|e| e.unwrap().path())
-                    .filter(|f| f.is_file())
-                    .map(|f| read(&f))
-                    .collect();
+                let mut files: Vec<_> = files_under(&p).iter().map(|f| read(f)).collect();
                 files.sort();
                 (name, files)
             } else {
@@ -38,6 +33,20 @@ fn fixture_files(id: &str) -> Vec<(String, Vec<(String, String)>)> {
         .collect();
     cases.sort();
     cases
+}
+
+/// The files of a directory case, also in its subdirectories (`dev/`, `prod/`: which of two
+/// same-named roles is nearest a user depends on the directories).
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for p in fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+    out
 }
 
 fn render(path: &str, text: &str, options: &Options) -> (Vec<String>, String) {

@@ -6,19 +6,30 @@ use super::{Block, Expr, ExprKind, IndexKey, Step, TerraformFile, Traversal, is_
 use crate::input::load::LoadedFile;
 use crate::input::source::FileId;
 
-/// Every `.tf` block of every input, by address, for resolving plain references. Terraform
-/// merges all `.tf` files of a module, and so does this index (modules are not told apart).
+/// Every `.tf` block of every input, by module and address, for resolving plain references.
+/// A module is a directory: Terraform merges the `.tf` and `.tf.json` files of one directory,
+/// and a reference names a block of its own module only. A repository with a `dev` and a
+/// `prod` module that define the same addresses thus resolves each module's references in it
+/// (before, the two were one module: `defined more than once`, or a data source of the other).
 #[derive(Debug, Default)]
 pub struct TerraformIndex<'a> {
     /// Files with a parsed Terraform body, in input order.
     pub files: Vec<(FileId, &'a TerraformFile)>,
-    /// `("resource" | "data", type, name)` → definitions.
+    /// The module (directory) of each input file, by `FileId`.
+    modules: Vec<&'a str>,
+    /// `(module, "resource" | "data", type, name)` → definitions.
     blocks: HashMap<BlockKey<'a>, Vec<(FileId, &'a Block)>>,
-    locals: HashMap<&'a str, Vec<(FileId, &'a Expr)>>,
+    /// `(module, name)` → definitions.
+    locals: HashMap<(&'a str, &'a str), Vec<(FileId, &'a Expr)>>,
 }
 
-/// `("resource" | "data", type, name)`.
-type BlockKey<'a> = (&'a str, &'a str, &'a str);
+/// `(module, "resource" | "data", type, name)`.
+type BlockKey<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// The module of a file: its directory (`""` for a bare file name).
+pub fn module_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
 
 /// What a reference stands for.
 #[derive(Debug, Clone)]
@@ -34,23 +45,27 @@ const MAX_HOPS: usize = 16;
 
 impl<'a> TerraformIndex<'a> {
     pub fn build(files: &'a [LoadedFile]) -> Self {
-        let mut index = Self::default();
+        let mut index = Self {
+            modules: files.iter().map(|f| module_of(&f.source.path)).collect(),
+            ..Self::default()
+        };
         for (i, f) in files.iter().enumerate() {
             let Some(tf) = &f.terraform else { continue };
             let id = FileId(i);
+            let module = index.modules[i];
             index.files.push((id, tf));
             for b in &tf.body.blocks {
                 match (b.ident.as_str(), b.type_label(), b.name_label()) {
                     (kind @ ("resource" | "data"), Some(ty), Some(name)) => index
                         .blocks
-                        .entry((kind, ty, name))
+                        .entry((module, kind, ty, name))
                         .or_default()
                         .push((id, b)),
                     ("locals", _, _) => {
                         for a in &b.body.attributes {
                             index
                                 .locals
-                                .entry(a.key.as_str())
+                                .entry((module, a.key.as_str()))
                                 .or_default()
                                 .push((id, &a.value));
                         }
@@ -83,15 +98,27 @@ impl<'a> TerraformIndex<'a> {
             .flat_map(move |(id, tf)| top_level(tf, "data", ty).map(move |b| (*id, b)))
     }
 
-    /// The first `data "<ty>" "<name>"` block in input order (an index lookup: callers ask
-    /// once per referencing block).
-    pub fn data_source(&self, ty: &str, name: &str) -> Option<(FileId, &'a Block)> {
-        self.blocks.get(&("data", ty, name))?.first().copied()
+    /// The module (directory) of an input file: the scope of its references, and part of the
+    /// key of a block other inputs are matched on (`tf:<module>/<address>`).
+    pub fn module(&self, file: FileId) -> &'a str {
+        self.modules.get(file.0).copied().unwrap_or("")
     }
 
-    /// The single definition of `resource "<ty>" "<name>"` (`None` if absent or defined twice).
-    pub fn resource(&self, ty: &str, name: &str) -> Option<(FileId, &'a Block)> {
-        match self.blocks.get(&("resource", ty, name))?.as_slice() {
+    /// The first `data "<ty>" "<name>"` block, in input order, of the module of `file` (the
+    /// file whose reference names it).
+    pub fn data_source(&self, file: FileId, ty: &str, name: &str) -> Option<(FileId, &'a Block)> {
+        let key = (self.module(file), "data", ty, name);
+        self.blocks.get(&key)?.first().copied()
+    }
+
+    /// The single definition of `resource "<ty>" "<name>"` in the module of `file` (`None` if
+    /// absent or defined twice).
+    pub fn resource(&self, file: FileId, ty: &str, name: &str) -> Option<(FileId, &'a Block)> {
+        match self
+            .blocks
+            .get(&(self.module(file), "resource", ty, name))?
+            .as_slice()
+        {
             [one] => Some(*one),
             _ => None,
         }
@@ -119,7 +146,7 @@ impl<'a> TerraformIndex<'a> {
                 }
                 _ => return unresolved("it is an expression that is not evaluated statically"),
             };
-            let (target, rest) = match self.lookup(t) {
+            let (target, rest) = match self.lookup(self.module(file), t) {
                 Ok(found) => found,
                 Err(reason) => return unresolved(reason),
             };
@@ -134,8 +161,12 @@ impl<'a> TerraformIndex<'a> {
         unresolved("the chain of references is too long (or circular)")
     }
 
-    /// The expression a reference's root names, and the steps left to apply to it.
-    fn lookup<'t>(&self, t: &'t Traversal) -> Result<((FileId, &'a Expr), &'t [Step]), String> {
+    /// The expression a reference in `module` names, and the steps left to apply to it.
+    fn lookup<'t>(
+        &self,
+        module: &str,
+        t: &'t Traversal,
+    ) -> Result<((FileId, &'a Expr), &'t [Step]), String> {
         let attr = |i: usize| match t.steps.get(i) {
             Some(Step::Attr(a)) => Some(a.as_str()),
             _ => None,
@@ -145,7 +176,7 @@ impl<'a> TerraformIndex<'a> {
                 let Some(name) = attr(0) else {
                     return Err(format!("`{t}` is not a plain reference"));
                 };
-                return match self.locals.get(name).map(Vec::as_slice) {
+                return match self.locals.get(&(module, name)).map(Vec::as_slice) {
                     Some([one]) => Ok((*one, &t.steps[1..])),
                     Some(_) => Err(format!("`local.{name}` is defined more than once")),
                     None => Err(format!("`local.{name}` is not defined in the inputs")),
@@ -174,7 +205,11 @@ impl<'a> TerraformIndex<'a> {
         } else {
             format!("{ty}.{name}")
         };
-        let block = match self.blocks.get(&(kind, ty, name)).map(Vec::as_slice) {
+        let block = match self
+            .blocks
+            .get(&(module, kind, ty, name))
+            .map(Vec::as_slice)
+        {
             Some([one]) => *one,
             Some(_) => return Err(format!("`{address}` is defined more than once")),
             None => return Err(format!("`{address}` is not defined in the inputs")),
@@ -298,5 +333,34 @@ resource "x" "y" {
             panic!()
         };
         assert_eq!(expr.as_str(), Some("shop"));
+    }
+
+    /// A module is a directory: each resolves its own references, and a block defined in two
+    /// modules is not "defined more than once".
+    #[test]
+    fn references_resolve_within_their_module() {
+        let env = |dir: &str| {
+            let text = format!(
+                "locals {{\n  ns = \"{dir}\"\n}}\nresource \"x\" \"y\" {{\n  a = local.ns\n}}\ndata \"d\" \"p\" {{\n  v = \"{dir}\"\n}}\n"
+            );
+            crate::input::load::load_text(&format!("envs/{dir}/main.tf"), &text).unwrap()
+        };
+        let files = vec![env("dev"), env("prod")];
+        let index = TerraformIndex::build(&files);
+        for (i, dir) in ["dev", "prod"].iter().enumerate() {
+            let file = FileId(i);
+            let (_, block) = index.resource(file, "x", "y").expect("one per module");
+            let Resolved::Literal { file: at, expr } =
+                index.resolve(file, &block.body.attr("a").unwrap().value)
+            else {
+                panic!("local.ns of {dir}")
+            };
+            assert_eq!((at, expr.as_str()), (file, Some(*dir)));
+            let (at, data) = index.data_source(file, "d", "p").unwrap();
+            assert_eq!(at, file);
+            assert_eq!(data.body.attr("v").unwrap().value.as_str(), Some(*dir));
+        }
+        assert_eq!(index.module(FileId(1)), "envs/prod");
+        assert_eq!(module_of("main.tf"), "");
     }
 }

@@ -38,7 +38,7 @@ use super::source::SourceFile;
 mod index;
 pub mod json;
 
-pub use index::{Resolved, TerraformIndex};
+pub use index::{Resolved, TerraformIndex, module_of};
 
 /// A parsed `.tf` file. On a syntax error the body is empty (HCL has no document boundaries to
 /// resume at) and [`TerraformFile::error`] says where.

@@ -128,10 +128,8 @@ fn respan(n: &mut Node, span: &std::ops::Range<usize>) {
 
 /// The directory of a file: Terraform addresses are unique within a module (a directory), so
 /// links by address stay inside it when several modules are linted together.
-fn module_of(model: &Model<'_>, file: FileId) -> String {
-    let path = &model.source(file).path;
-    path.rsplit_once('/')
-        .map_or(String::new(), |(d, _)| d.to_string())
+fn module_of<'m>(model: &Model<'m>, file: FileId) -> &'m str {
+    crate::input::terraform::module_of(&model.source(file).path)
 }
 
 /// `<module>/aws_iam_role.<name>` when `expr` is `aws_iam_role.<name>.arn`.
@@ -223,7 +221,7 @@ fn trust_policy(
         && ty == "aws_iam_policy_document"
         && attr == "json"
     {
-        let doc = tf.data_source("aws_iam_policy_document", name);
+        let doc = tf.data_source(file, "aws_iam_policy_document", name);
         return match doc {
             Some((f, b)) if f == file => (Some(policy_document(model, tf, f, b)), None),
             Some((f, b)) => {
@@ -424,7 +422,7 @@ fn association(
     let mut target_role_address = None;
     let mut field = |aws: &mut AwsModel<'_>, key: &str| -> Option<Field> {
         let a = block.body.attr(key)?;
-        if let Some(r) = role_reference(&module_of(model, file), &a.value) {
+        if let Some(r) = role_reference(module_of(model, file), &a.value) {
             match key {
                 "role_arn" => role_address = Some(r),
                 "target_role_arn" => target_role_address = Some(r),

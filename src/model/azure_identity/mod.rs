@@ -448,7 +448,7 @@ mod tests {
                 "Arm arm:0:id1 name=f1@\"f1\" subject=system:serviceaccount:a:b@\"system:serviceaccount:a:b\" issuer=?it is an ARM template expression",
                 "Arm arm:0:id1 name=f2@f2 subject=s@\"s\" issuer=https://i/@\"https://i/\"",
                 "AzCli azure:rg/id2 name=f3@\"f3\" subject=system:serviceaccount:a:b@\"system:serviceaccount:a:b\" issuer=https://i/@\"https://i/\"",
-                "Terraform tf:azurerm_user_assigned_identity.u name=f4@\"f4\" subject=system:serviceaccount:a:c@\"system:serviceaccount:a:c\" issuer=?`var.issuer` is an input variable, set outside the configuration",
+                "Terraform tf:/azurerm_user_assigned_identity.u name=f4@\"f4\" subject=system:serviceaccount:a:c@\"system:serviceaccount:a:c\" issuer=?`var.issuer` is an input variable, set outside the configuration",
             ]
         );
     }

@@ -389,7 +389,10 @@ pub(super) fn terraform_items(tf: &TerraformIndex<'_>, out: &mut AzureIdentities
                             Some(name) => format!("{}.{name}", t.root),
                             None => t.to_string(),
                         };
-                        (format!("tf:{addr}"), format!("`{addr}`"))
+                        (
+                            format!("tf:{}/{addr}", tf.module(file)),
+                            format!("`{addr}`"),
+                        )
                     }
                     (_, Some(id)) => match identity_from_arm_id(id) {
                         Some((rg, name)) => (
@@ -428,7 +431,7 @@ pub(super) fn terraform_items(tf: &TerraformIndex<'_>, out: &mut AzureIdentities
     for (file, b) in tf.resources("azurerm_user_assigned_identity") {
         out.identities.push(Identity {
             form: Form::Terraform,
-            key: format!("tf:{}", b.address()),
+            key: format!("tf:{}/{}", tf.module(file), b.address()),
             display: format!("`{}`", b.address()),
             file,
             anchor: b.anchor(),

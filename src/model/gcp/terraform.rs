@@ -68,7 +68,7 @@ pub(super) fn collect(model: &Model<'_>, out: &mut GcpModel) {
                 resource_key: resource_key.clone(),
             };
             if kind == "google_service_account_iam_policy" {
-                for (role, members) in policy_data_bindings(model, tf, b) {
+                for (role, members) in policy_data_bindings(model, tf, file, b) {
                     if members.is_empty() {
                         out.bindings.push(base(role.clone(), None));
                     }
@@ -177,7 +177,7 @@ fn service_account_target<'a>(tf: &TerraformIndex<'a>, file: FileId, b: &'a Bloc
         && t.root == "google_service_account"
         && let [name, _attr] = t.attr_path().as_slice()
     {
-        let Some((f, sa)) = tf.resource("google_service_account", name) else {
+        let Some((f, sa)) = tf.resource(file, "google_service_account", name) else {
             return Target::Unknown;
         };
         return Target::ServiceAccount {
@@ -202,7 +202,7 @@ fn key(model: &Model<'_>, file: FileId, b: &Block, attr: &str) -> Option<String>
         .or_else(|| text.strip_suffix(".id"))
         .or_else(|| text.strip_suffix(".email"))
         .unwrap_or(text);
-    Some(format!("tf:{base}"))
+    Some(format!("tf:{}/{base}", model.terraform().module(file)))
 }
 
 type PolicyBinding = (Option<Located>, Vec<Option<(Located, bool)>>);
@@ -211,6 +211,7 @@ type PolicyBinding = (Option<Located>, Vec<Option<(Located, bool)>>);
 fn policy_data_bindings<'a>(
     model: &Model<'_>,
     tf: &TerraformIndex<'a>,
+    file: FileId,
     b: &'a Block,
 ) -> Vec<PolicyBinding> {
     let Some(t) = b
@@ -227,7 +228,7 @@ fn policy_data_bindings<'a>(
     if *ty != "google_iam_policy" {
         return Vec::new();
     }
-    let Some((f, data)) = tf.data_source("google_iam_policy", name) else {
+    let Some((f, data)) = tf.data_source(file, "google_iam_policy", name) else {
         return Vec::new();
     };
     data.body
@@ -276,7 +277,7 @@ fn terraform_ksa<'a>(
         if t.root != "google_service_account" {
             return None;
         }
-        let (f, block) = tf.resource("google_service_account", sa)?;
+        let (f, block) = tf.resource(file, "google_service_account", sa)?;
         let account_id = literal_str(tf, f, block, "account_id")?;
         Some((
             GsaEmail {

@@ -203,7 +203,8 @@ fn terraform_service_accounts(rule: &str, ctx: &Context<'_, '_>, out: &mut Vec<F
             else {
                 continue;
             };
-            let key = format!("tf:azurerm_user_assigned_identity.{id_name}");
+            let module = ctx.model.terraform().module(file);
+            let key = format!("tf:{module}/azurerm_user_assigned_identity.{id_name}");
             let fics: Vec<&Fic> = azure.fics_of(&key).collect();
             let wanted = subject_for(&namespace, &name);
             // Said only when every credential of the identity has a subject known now and
