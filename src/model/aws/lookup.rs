@@ -5,7 +5,79 @@
 
 use foldhash::{HashMap, HashMapExt as _};
 
+use crate::input::FileId;
+
 use super::{AwsModel, Role, RoleArn};
+
+/// Which roles known only by name (ACK, Terraform: no account) one user's ARN may name. Such
+/// a role matches an ARN of any account, so when the inputs hold several roles of one name (a
+/// `dev` and a `prod` module each define `s3-reader`, in their own accounts), the ARN alone
+/// cannot tell which it names; pairing it with each of them judged one environment's
+/// association against the other's trust policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NameOnly {
+    /// At most one role known only by name has the ARN's path and name: no restriction.
+    Any,
+    /// Of several, the one whose file shares the most leading directories with the user's
+    /// file (the same module or overlay): `(file, start of its anchor)`.
+    Only(FileId, usize),
+    /// A role with this exact ARN is in the inputs (it is the one named), or the nearest
+    /// several are equally near: none.
+    None,
+}
+
+impl NameOnly {
+    /// Whether a user with this restriction may be paired with `role`.
+    pub(super) fn admits(self, role: &Role) -> bool {
+        role.arn.is_some()
+            || match self {
+                NameOnly::Any => true,
+                NameOnly::Only(file, start) => role.file == file && role.anchor.start == start,
+                NameOnly::None => false,
+            }
+    }
+}
+
+/// Number of leading directories two paths share (`a/b/c.tf`, `a/b/d/e.tf`: 2).
+fn shared_directories(a: &str, b: &str) -> usize {
+    fn dirs(p: &str) -> impl Iterator<Item = &str> {
+        let dir = p.rsplit_once('/').map_or("", |(dir, _)| dir);
+        dir.split('/').filter(|c| !c.is_empty() && *c != ".")
+    }
+    dirs(a).zip(dirs(b)).take_while(|(x, y)| x == y).count()
+}
+
+/// Which roles of the ARN's name the user in `file` may be paired with (see `NameOnly`).
+fn name_only(
+    aws: &AwsModel,
+    roles_by_key: &HashMap<String, Vec<usize>>,
+    key: Option<&String>,
+    arn: Option<&RoleArn>,
+    file: FileId,
+) -> NameOnly {
+    let (Some(key), Some(arn)) = (key, arn) else {
+        return NameOnly::Any;
+    };
+    let Some(same_name) = roles_by_key.get(key).filter(|r| r.len() > 1) else {
+        return NameOnly::Any;
+    };
+    let roles = same_name.iter().map(|&i| &aws.roles[i]);
+    if roles.clone().any(|r| r.arn.is_some() && r.is(arn)) {
+        return NameOnly::None;
+    }
+    let by_name: Vec<&Role> = roles.filter(|r| r.arn.is_none() && r.is(arn)).collect();
+    if by_name.len() <= 1 {
+        return NameOnly::Any;
+    }
+    let path = |f: FileId| aws.file_paths.get(f.0).copied().unwrap_or("");
+    let near = |r: &Role| shared_directories(path(r.file), path(file));
+    let nearest = by_name.iter().map(|r| near(r)).max().unwrap_or(0);
+    let mut at_nearest = by_name.iter().filter(|r| near(r) == nearest);
+    match (at_nearest.next(), at_nearest.next()) {
+        (Some(r), None) => NameOnly::Only(r.file, r.anchor.start),
+        _ => NameOnly::None,
+    }
+}
 
 #[derive(Debug, Default)]
 pub(super) struct Lookup {
@@ -13,6 +85,11 @@ pub(super) struct Lookup {
     pub association_roles: Vec<Option<RoleArn>>,
     pub association_targets: Vec<Option<RoleArn>>,
     pub binding_roles: Vec<Option<RoleArn>>,
+    /// Per association (role, target role) and binding: which roles known only by name its
+    /// ARN may name.
+    pub association_role_names: Vec<NameOnly>,
+    pub association_target_names: Vec<NameOnly>,
+    pub binding_role_names: Vec<NameOnly>,
     /// `RoleArn::key()` → indices, ascending.
     by_role_key: HashMap<String, Vec<usize>>,
     by_target_key: HashMap<String, Vec<usize>>,
@@ -42,6 +119,34 @@ impl Lookup {
         let association_targets: Vec<_> =
             aws.associations.iter().map(|a| a.target_role()).collect();
         let binding_roles: Vec<_> = aws.bindings.iter().map(|b| b.role()).collect();
+        let keys = |arns: &[Option<RoleArn>]| -> Vec<Option<String>> {
+            arns.iter().map(|r| r.as_ref().map(RoleArn::key)).collect()
+        };
+        let (role_keys, target_keys, binding_keys) = (
+            keys(&association_roles),
+            keys(&association_targets),
+            keys(&binding_roles),
+        );
+        let roles_by_key = index(aws.roles.iter().map(Self::role_key));
+        let names = |keys: &[Option<String>], arns: &[Option<RoleArn>], files: &[FileId]| {
+            (0..keys.len())
+                .map(|i| {
+                    name_only(
+                        aws,
+                        &roles_by_key,
+                        keys[i].as_ref(),
+                        arns[i].as_ref(),
+                        files[i],
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let association_files: Vec<FileId> = aws.associations.iter().map(|a| a.file).collect();
+        let binding_files: Vec<FileId> = aws.bindings.iter().map(|b| b.file).collect();
+        let association_role_names = names(&role_keys, &association_roles, &association_files);
+        let association_target_names =
+            names(&target_keys, &association_targets, &association_files);
+        let binding_role_names = names(&binding_keys, &binding_roles, &binding_files);
         let mut by_service_account: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
         for (i, a) in aws.associations.iter().enumerate() {
             if let (Some(ns), Some(sa)) = (a.namespace(), a.service_account()) {
@@ -54,17 +159,12 @@ impl Lookup {
             }
         }
         Self {
-            by_role_key: index(
-                association_roles
-                    .iter()
-                    .map(|r| r.as_ref().map(RoleArn::key)),
-            ),
-            by_target_key: index(
-                association_targets
-                    .iter()
-                    .map(|r| r.as_ref().map(RoleArn::key)),
-            ),
-            binding_by_role_key: index(binding_roles.iter().map(|r| r.as_ref().map(RoleArn::key))),
+            by_role_key: index(role_keys.into_iter()),
+            by_target_key: index(target_keys.into_iter()),
+            binding_by_role_key: index(binding_keys.into_iter()),
+            association_role_names,
+            association_target_names,
+            binding_role_names,
             by_role_address: index(aws.associations.iter().map(|a| a.role_address.clone())),
             by_target_address: index(
                 aws.associations

@@ -344,6 +344,8 @@ pub struct AwsModel<'a> {
     pub clusters: Vec<Cluster>,
     /// Values that are decided at apply time (Terraform variables, computed attributes).
     pub not_static: Vec<NotStatic>,
+    /// Path of each input file (by `FileId`): which role of a name is nearest a user.
+    pub(super) file_paths: Vec<&'a str>,
     /// Built on first query, after the vectors above are complete.
     lookup: std::sync::OnceLock<lookup::Lookup>,
 }
@@ -359,12 +361,6 @@ pub struct NotStatic {
 }
 
 impl<'a> AwsModel<'a> {
-    /// Roles in the inputs that `arn` names.
-    pub fn roles_named(&self, arn: &RoleArn) -> impl Iterator<Item = &Role<'a>> {
-        let arn = arn.clone();
-        self.roles.iter().filter(move |r| r.is(&arn))
-    }
-
     /// Builds the lookup index now (with the views, on whichever core is free) rather than
     /// inside the first rule that asks, while the other rules wait on it.
     pub fn prepare(&self) {
@@ -382,6 +378,7 @@ impl<'a> AwsModel<'a> {
             role,
             lookup.associations_using(role),
             &lookup.association_roles,
+            &lookup.association_role_names,
             |a| &a.role_address,
         )
     }
@@ -396,24 +393,28 @@ impl<'a> AwsModel<'a> {
             role,
             lookup.associations_targeting(role),
             &lookup.association_targets,
+            &lookup.association_target_names,
             |a| &a.target_role_address,
         )
     }
 
     /// Of the `candidates` the index gives, the associations whose ARN (per association in
-    /// `arns`) or Terraform address names `role`.
+    /// `arns`, admitting the roles `names` gives) or Terraform address names `role`.
     fn associations_naming<'s, 'r>(
         &'s self,
         role: &'r Role<'_>,
         candidates: Vec<usize>,
         arns: &'s [Option<RoleArn>],
+        names: &'s [lookup::NameOnly],
         address: for<'x> fn(&'x Association<'a>) -> &'x Option<String>,
     ) -> impl Iterator<Item = &'s Association<'a>> + use<'a, 's, 'r> {
         candidates
             .into_iter()
             .filter(move |&i| {
                 let a = &self.associations[i];
-                arns[i].as_ref().is_some_and(|arn| role.is(arn))
+                arns[i]
+                    .as_ref()
+                    .is_some_and(|arn| role.is(arn) && names[i].admits(role))
                     || (address(a).is_some() && *address(a) == role.address)
             })
             .map(|i| &self.associations[i])
@@ -428,7 +429,7 @@ impl<'a> AwsModel<'a> {
             .filter(move |&&i| {
                 lookup.binding_roles[i]
                     .as_ref()
-                    .is_some_and(|arn| role.is(arn))
+                    .is_some_and(|arn| role.is(arn) && lookup.binding_role_names[i].admits(role))
             })
             .map(|&i| &self.bindings[i])
     }

@@ -10,7 +10,10 @@ use super::{
 };
 
 pub(super) fn build<'a>(model: &Model<'a>) -> AwsModel<'a> {
-    let mut aws = AwsModel::default();
+    let mut aws = AwsModel {
+        file_paths: model.files.iter().map(|f| f.source.path.as_str()).collect(),
+        ..AwsModel::default()
+    };
     for doc in &model.documents {
         let root = doc.root;
         if !root.is_map() || root.get("apiVersion").is_some() && root.get("kind").is_some() {
