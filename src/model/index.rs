@@ -165,6 +165,38 @@ fn push_in(
     in_namespace(map, namespace).push(id);
 }
 
+/// Definitions of one ServiceAccount compared by directory at most (see
+/// `Model::service_account_near`).
+const NEAR_AT_MOST: usize = 64;
+
+/// Number of leading directories two paths share (`a/b/c.yaml`, `a/b/d/e.yaml`: 2).
+pub fn shared_directories(a: &str, b: &str) -> usize {
+    fn dirs(p: &str) -> impl Iterator<Item = &str> {
+        let dir = p.rsplit_once('/').map_or("", |(dir, _)| dir);
+        dir.split('/').filter(|c| !c.is_empty() && *c != ".")
+    }
+    dirs(a).zip(dirs(b)).take_while(|(x, y)| x == y).count()
+}
+
+/// How near two inputs are, when one name is defined once per environment directory (or per
+/// snippet of a document): the leading directories they share, then, in one directory, the
+/// bytes their file names share (`guide.md.02.yaml` is nearer `guide.md.01.yaml` than
+/// `other.md.01.yaml`). Compared as a pair; a file is nearest itself.
+pub fn nearness(a: &str, b: &str) -> (usize, usize) {
+    let (dir_a, file_a) = a.rsplit_once('/').unwrap_or(("", a));
+    let (dir_b, file_b) = b.rsplit_once('/').unwrap_or(("", b));
+    let name = if dir_a == dir_b {
+        file_a
+            .bytes()
+            .zip(file_b.bytes())
+            .take_while(|(x, y)| x == y)
+            .count()
+    } else {
+        0
+    };
+    (shared_directories(a, b), name)
+}
+
 /// Indexes of `Model` built on first use.
 #[derive(Debug)]
 struct Lookups<'a> {
@@ -418,6 +450,60 @@ impl<'a> Model<'a> {
             .map(|&id| self.object(id))
     }
 
+    /// The ServiceAccount `namespace/name` that an input in `file` uses: of several definitions
+    /// (each environment's directory has its own `shop/app`), the one nearest `file` (see
+    /// [`nearness`]), the first in input order among equals; otherwise as
+    /// [`Model::service_account`]. With a single "first definition" for all, a `prod`
+    /// Deployment was judged against the `dev` ServiceAccount listed before it. Past
+    /// `NEAR_AT_MOST` definitions of one name the first is taken (the comparison is per
+    /// definition, per question).
+    pub fn service_account_near(
+        &self,
+        file: FileId,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&Object<'a>> {
+        let ids = self
+            .accounts
+            .by_namespace_and_name
+            .get(namespace)
+            .and_then(|names| names.get(name));
+        match ids.map(Vec::as_slice) {
+            Some(ids @ [_, _, ..]) if ids.len() <= NEAR_AT_MOST => {
+                let from = &self.source(file).path;
+                let near = |id: ObjectId| nearness(&self.source(self.object(id).file).path, from);
+                // `max_by_key` keeps the last of equals; the first in input order is wanted.
+                let best = ids
+                    .iter()
+                    .copied()
+                    .rev()
+                    .max_by_key(|&id| near(id))
+                    .unwrap_or(ids[0]);
+                Some(self.object(best))
+            }
+            _ => self.service_account(namespace, name),
+        }
+    }
+
+    /// Workloads that run as this ServiceAccount object: `workloads_running_as` its namespace
+    /// and name, less those for which another definition of it is nearer
+    /// ([`Model::service_account_near`]).
+    pub fn workloads_running_as_account<'s>(
+        &'s self,
+        sa: &Object<'a>,
+    ) -> impl Iterator<Item = &'s Object<'a>> + use<'s, 'a> {
+        let (id, name, namespace) = (sa.id, sa.name.unwrap_or_default(), sa.namespace.clone());
+        let ids = self
+            .workloads
+            .by_service_account
+            .get(&namespace)
+            .and_then(|names| names.get(name));
+        self.objects_of(ids).filter(move |w| {
+            self.service_account_near(w.file, &namespace, name)
+                .is_none_or(|near| near.id == id)
+        })
+    }
+
     /// ServiceAccounts with this name in any namespace.
     pub fn service_accounts_named(&self, name: &str) -> impl Iterator<Item = &Object<'a>> {
         self.objects_of(self.accounts.by_name.get(name))
@@ -481,6 +567,50 @@ impl<'a> Model<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each environment directory defines `shop/app`: a workload uses the nearest definition,
+    /// and a ServiceAccount's workloads are those that use it.
+    #[test]
+    fn the_nearest_of_several_definitions_is_the_one_used() {
+        let sa =
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n  namespace: shop\n";
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  serviceAccountName: app\n  containers: []\n";
+        let load = |path: &str, text: &str| crate::input::load::load_text(path, text).unwrap();
+        let files = [
+            load("envs/dev/sa.yaml", sa),
+            load("envs/prod/sa.yaml", sa),
+            load("envs/prod/apps/pod.yaml", pod),
+            load("envs/dev/pod.yaml", pod),
+            load("shared/pod.yaml", pod),
+        ];
+        let model = Model::build(&files, "default");
+        let near = |file: usize| {
+            let sa = model
+                .service_account_near(FileId(file), "shop", "app")
+                .unwrap();
+            model.source(sa.file).path.as_str()
+        };
+        assert_eq!(near(2), "envs/prod/sa.yaml");
+        assert_eq!(near(3), "envs/dev/sa.yaml");
+        // Equally near (no shared directory): the first in input order, as before.
+        assert_eq!(near(4), "envs/dev/sa.yaml");
+        let users = |file: usize| {
+            let sa = model
+                .objects
+                .iter()
+                .find(|o| o.file == FileId(file))
+                .unwrap();
+            model
+                .workloads_running_as_account(sa)
+                .map(|w| model.source(w.file).path.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(users(0), ["envs/dev/pod.yaml", "shared/pod.yaml"]);
+        assert_eq!(users(1), ["envs/prod/apps/pod.yaml"]);
+        assert_eq!(shared_directories("a/b/c.yaml", "a/b/d/e.yaml"), 2);
+        assert_eq!(shared_directories("./a/x.tf", "a/y.tf"), 1);
+        assert_eq!(shared_directories("x.yaml", "a/y.yaml"), 0);
+    }
 
     #[test]
     fn workloads_labelled_are_in_input_order_and_read_the_first_duplicate() {

@@ -18,8 +18,8 @@ use super::{AwsModel, Role, RoleArn};
 pub(super) enum NameOnly {
     /// At most one role known only by name has the ARN's path and name: no restriction.
     Any,
-    /// Of several, the one whose file shares the most leading directories with the user's
-    /// file (the same module or overlay): `(file, start of its anchor)`.
+    /// Of several, the one whose file is nearest the user's (the same module or overlay; see
+    /// `model::index::nearness`): `(file, start of its anchor)`.
     Only(FileId, usize),
     /// A role with this exact ARN is in the inputs (it is the one named), or the nearest
     /// several are equally near: none.
@@ -36,15 +36,6 @@ impl NameOnly {
                 NameOnly::None => false,
             }
     }
-}
-
-/// Number of leading directories two paths share (`a/b/c.tf`, `a/b/d/e.tf`: 2).
-fn shared_directories(a: &str, b: &str) -> usize {
-    fn dirs(p: &str) -> impl Iterator<Item = &str> {
-        let dir = p.rsplit_once('/').map_or("", |(dir, _)| dir);
-        dir.split('/').filter(|c| !c.is_empty() && *c != ".")
-    }
-    dirs(a).zip(dirs(b)).take_while(|(x, y)| x == y).count()
 }
 
 /// Which roles of the ARN's name the user in `file` may be paired with (see `NameOnly`).
@@ -70,8 +61,8 @@ fn name_only(
         return NameOnly::Any;
     }
     let path = |f: FileId| aws.file_paths.get(f.0).copied().unwrap_or("");
-    let near = |r: &Role| shared_directories(path(r.file), path(file));
-    let nearest = by_name.iter().map(|r| near(r)).max().unwrap_or(0);
+    let near = |r: &Role| crate::model::index::nearness(path(r.file), path(file));
+    let nearest = by_name.iter().map(|r| near(r)).max().unwrap_or_default();
     let mut at_nearest = by_name.iter().filter(|r| near(r) == nearest);
     match (at_nearest.next(), at_nearest.next()) {
         (Some(r), None) => NameOnly::Only(r.file, r.anchor.start),

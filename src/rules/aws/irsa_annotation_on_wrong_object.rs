@@ -25,7 +25,7 @@ impl Rule for IrsaAnnotationOnWrongObject {
             let is_sa = o.is("ServiceAccount") && o.group().is_empty();
             let sa = o.pod.as_ref().and_then(|p| {
                 ctx.model
-                    .service_account(&o.namespace, p.service_account.name)
+                    .service_account_near(o.file, &o.namespace, p.service_account.name)
             });
             let pod = o.pod.as_ref().filter(|_| !o.is("Pod"));
             let maps = [

@@ -66,7 +66,7 @@ impl IdentityAnnotationOnWrongObject {
         let target = target_service_account(model, o);
         let sa = target
             .as_ref()
-            .and_then(|(name, _)| model.service_account(&o.namespace, name));
+            .and_then(|(name, _)| model.service_account_near(o.file, &o.namespace, name));
 
         let consequence = match (
             sa,

@@ -79,7 +79,7 @@ pub const INJECTED_ENV: &[&str] = &[
 /// The ServiceAccount a workload runs as, when the inputs define it in the workload's namespace.
 pub fn service_account_of<'m, 'a>(model: &'m Model<'a>, o: &Object<'a>) -> Option<&'m Object<'a>> {
     let pod = o.pod.as_ref()?;
-    model.service_account(&o.namespace, pod.service_account.name)
+    model.service_account_near(o.file, &o.namespace, pod.service_account.name)
 }
 
 /// The non-empty `client-id` annotation of a ServiceAccount.

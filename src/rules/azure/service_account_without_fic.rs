@@ -53,7 +53,7 @@ impl Rule for ServiceAccountWithoutFic {
             let Some((ns, name)) = subject_of(fic) else {
                 continue;
             };
-            let Some(sa) = model.service_account(ns, name) else {
+            let Some(sa) = model.service_account_near(fic.file, ns, name) else {
                 continue;
             };
             if let Some(c) = client_id_of(sa).and_then(|n| n.text()) {
@@ -87,7 +87,7 @@ impl Rule for ServiceAccountWithoutFic {
                 continue;
             };
             let labelled = model
-                .workloads_running_as(&sa.namespace, name)
+                .workloads_running_as_account(sa)
                 .any(|w| w.pod.as_ref().is_some_and(|p| pod_opt_in(p).is_some()));
             if !labelled {
                 continue;

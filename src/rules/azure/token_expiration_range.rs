@@ -114,16 +114,14 @@ fn first_affected_workload<'m, 'a>(
     ctx: &Context<'m, 'a>,
     sa: &Object<'a>,
 ) -> Option<&'m Object<'a>> {
-    let name = sa.name?;
-    ctx.model
-        .workloads_running_as(&sa.namespace, name)
-        .find(|w| {
-            w.pod
-                .as_ref()
-                .and_then(|p| p.annotation(TOKEN_EXPIRATION))
-                .and_then(value_text)
-                .is_none_or(str::is_empty)
-        })
+    sa.name?;
+    ctx.model.workloads_running_as_account(sa).find(|w| {
+        w.pod
+            .as_ref()
+            .and_then(|p| p.annotation(TOKEN_EXPIRATION))
+            .and_then(value_text)
+            .is_none_or(str::is_empty)
+    })
 }
 
 /// The text Kubernetes stores for an annotation value (`~`/empty plain scalar: ""); `None` for

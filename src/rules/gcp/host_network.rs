@@ -25,9 +25,9 @@ impl Rule for HostNetwork {
             let Some(host) = pod.host_network() else {
                 continue;
             };
-            let Some(sa) = ctx
-                .model
-                .service_account(&o.namespace, pod.service_account.name)
+            let Some(sa) =
+                ctx.model
+                    .service_account_near(o.file, &o.namespace, pod.service_account.name)
             else {
                 continue;
             };
