@@ -179,14 +179,15 @@ pub fn shared_directories(a: &str, b: &str) -> usize {
 }
 
 /// How near two inputs are, when one name is defined once per environment directory (or per
-/// snippet of a document): the leading directories they share, then, in one directory, the
-/// bytes their file names share (`guide.md.02.yaml` is nearer `guide.md.01.yaml` than
-/// `other.md.01.yaml`). Compared as a pair; a file is nearest itself.
+/// snippet of a document): the leading directories they share, then whether they are in one
+/// directory (nearer than a subdirectory) and the bytes their file names share there
+/// (`guide.md.02.yaml` is nearer `guide.md.01.yaml` than `other.md.01.yaml`). Compared as a
+/// pair; a file is nearest itself.
 pub fn nearness(a: &str, b: &str) -> (usize, usize) {
     let (dir_a, file_a) = a.rsplit_once('/').unwrap_or(("", a));
     let (dir_b, file_b) = b.rsplit_once('/').unwrap_or(("", b));
     let name = if dir_a == dir_b {
-        file_a
+        1 + file_a
             .bytes()
             .zip(file_b.bytes())
             .take_while(|(x, y)| x == y)

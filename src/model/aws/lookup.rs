@@ -7,68 +7,8 @@ use foldhash::{HashMap, HashMapExt as _};
 
 use crate::input::FileId;
 
+use super::same_name::{NameOnly, SameName, users_by_role};
 use super::{AwsModel, Role, RoleArn};
-
-/// Which roles known only by name (ACK, Terraform: no account) one user's ARN may name. Such
-/// a role matches an ARN of any account, so when the inputs hold several roles of one name (a
-/// `dev` and a `prod` module each define `s3-reader`, in their own accounts), the ARN alone
-/// cannot tell which it names; pairing it with each of them judged one environment's
-/// association against the other's trust policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum NameOnly {
-    /// At most one role known only by name has the ARN's path and name: no restriction.
-    Any,
-    /// Of several, the one whose file is nearest the user's (the same module or overlay; see
-    /// `model::index::nearness`): `(file, start of its anchor)`.
-    Only(FileId, usize),
-    /// A role with this exact ARN is in the inputs (it is the one named), or the nearest
-    /// several are equally near: none.
-    None,
-}
-
-impl NameOnly {
-    /// Whether a user with this restriction may be paired with `role`.
-    pub(super) fn admits(self, role: &Role) -> bool {
-        role.arn.is_some()
-            || match self {
-                NameOnly::Any => true,
-                NameOnly::Only(file, start) => role.file == file && role.anchor.start == start,
-                NameOnly::None => false,
-            }
-    }
-}
-
-/// Which roles of the ARN's name the user in `file` may be paired with (see `NameOnly`).
-fn name_only(
-    aws: &AwsModel,
-    roles_by_key: &HashMap<String, Vec<usize>>,
-    key: Option<&String>,
-    arn: Option<&RoleArn>,
-    file: FileId,
-) -> NameOnly {
-    let (Some(key), Some(arn)) = (key, arn) else {
-        return NameOnly::Any;
-    };
-    let Some(same_name) = roles_by_key.get(key).filter(|r| r.len() > 1) else {
-        return NameOnly::Any;
-    };
-    let roles = same_name.iter().map(|&i| &aws.roles[i]);
-    if roles.clone().any(|r| r.arn.is_some() && r.is(arn)) {
-        return NameOnly::None;
-    }
-    let by_name: Vec<&Role> = roles.filter(|r| r.arn.is_none() && r.is(arn)).collect();
-    if by_name.len() <= 1 {
-        return NameOnly::Any;
-    }
-    let path = |f: FileId| aws.file_paths.get(f.0).copied().unwrap_or("");
-    let near = |r: &Role| crate::model::index::nearness(path(r.file), path(file));
-    let nearest = by_name.iter().map(|r| near(r)).max().unwrap_or_default();
-    let mut at_nearest = by_name.iter().filter(|r| near(r) == nearest);
-    match (at_nearest.next(), at_nearest.next()) {
-        (Some(r), None) => NameOnly::Only(r.file, r.anchor.start),
-        _ => NameOnly::None,
-    }
-}
 
 #[derive(Debug, Default)]
 pub(super) struct Lookup {
@@ -77,10 +17,16 @@ pub(super) struct Lookup {
     pub association_targets: Vec<Option<RoleArn>>,
     pub binding_roles: Vec<Option<RoleArn>>,
     /// Per association (role, target role) and binding: which roles known only by name its
-    /// ARN may name.
+    /// ARN may name (`same_name`).
     pub association_role_names: Vec<NameOnly>,
     pub association_target_names: Vec<NameOnly>,
     pub binding_role_names: Vec<NameOnly>,
+    /// Roles known only by name that share their name, and for each such role the users
+    /// paired with it: its users are looked up there, not among all users of the name.
+    pub same_name: SameName,
+    role_users: HashMap<usize, Vec<usize>>,
+    target_users: HashMap<usize, Vec<usize>>,
+    binding_users: HashMap<usize, Vec<usize>>,
     /// `RoleArn::key()` → indices, ascending.
     by_role_key: HashMap<String, Vec<usize>>,
     by_target_key: HashMap<String, Vec<usize>>,
@@ -118,18 +64,10 @@ impl Lookup {
             keys(&association_targets),
             keys(&binding_roles),
         );
-        let roles_by_key = index(aws.roles.iter().map(Self::role_key));
+        let same_name = SameName::build(aws);
         let names = |keys: &[Option<String>], arns: &[Option<RoleArn>], files: &[FileId]| {
             (0..keys.len())
-                .map(|i| {
-                    name_only(
-                        aws,
-                        &roles_by_key,
-                        keys[i].as_ref(),
-                        arns[i].as_ref(),
-                        files[i],
-                    )
-                })
+                .map(|i| same_name.name_only(aws, keys[i].as_ref(), arns[i].as_ref(), files[i]))
                 .collect::<Vec<_>>()
         };
         let association_files: Vec<FileId> = aws.associations.iter().map(|a| a.file).collect();
@@ -153,9 +91,13 @@ impl Lookup {
             by_role_key: index(role_keys.into_iter()),
             by_target_key: index(target_keys.into_iter()),
             binding_by_role_key: index(binding_keys.into_iter()),
+            role_users: users_by_role(&association_role_names),
+            target_users: users_by_role(&association_target_names),
+            binding_users: users_by_role(&binding_role_names),
             association_role_names,
             association_target_names,
             binding_role_names,
+            same_name,
             by_role_address: index(aws.associations.iter().map(|a| a.role_address.clone())),
             by_target_address: index(
                 aws.associations
@@ -185,16 +127,22 @@ impl Lookup {
         }
     }
 
-    /// Ascending indices that may match `role` by key or by Terraform address.
+    /// Ascending indices that may match `role` by key (for a role that shares its name with
+    /// others known only by name, those paired with it) or by Terraform address.
     fn candidates(
+        &self,
         role: &Role,
         by_key: &HashMap<String, Vec<usize>>,
+        paired: &HashMap<usize, Vec<usize>>,
         by_address: &HashMap<String, Vec<usize>>,
     ) -> Vec<usize> {
         let empty = &[][..];
-        let keyed = Self::role_key(role)
-            .and_then(|k| by_key.get(&k))
-            .map_or(empty, Vec::as_slice);
+        let keyed = match self.same_name.shared_index(role) {
+            Some(i) => paired.get(&i).map_or(empty, Vec::as_slice),
+            None => Self::role_key(role)
+                .and_then(|k| by_key.get(&k))
+                .map_or(empty, Vec::as_slice),
+        };
         let addressed = role
             .address
             .as_ref()
@@ -210,17 +158,30 @@ impl Lookup {
     }
 
     pub(super) fn associations_using(&self, role: &Role) -> Vec<usize> {
-        Self::candidates(role, &self.by_role_key, &self.by_role_address)
+        self.candidates(
+            role,
+            &self.by_role_key,
+            &self.role_users,
+            &self.by_role_address,
+        )
     }
 
     pub(super) fn associations_targeting(&self, role: &Role) -> Vec<usize> {
-        Self::candidates(role, &self.by_target_key, &self.by_target_address)
+        self.candidates(
+            role,
+            &self.by_target_key,
+            &self.target_users,
+            &self.by_target_address,
+        )
     }
 
     pub(super) fn bindings_using(&self, role: &Role) -> &[usize] {
-        Self::role_key(role)
-            .and_then(|k| self.binding_by_role_key.get(&k))
-            .map_or(&[], Vec::as_slice)
+        match self.same_name.shared_index(role) {
+            Some(i) => self.binding_users.get(&i).map_or(&[], Vec::as_slice),
+            None => Self::role_key(role)
+                .and_then(|k| self.binding_by_role_key.get(&k))
+                .map_or(&[], Vec::as_slice),
+        }
     }
 
     pub(super) fn associations_for(&self, namespace: &str, name: &str) -> &[usize] {

@@ -10,6 +10,7 @@ pub mod arn;
 pub mod embedded;
 mod lookup;
 pub mod policy;
+mod same_name;
 mod sources;
 mod terraform;
 
@@ -361,6 +362,11 @@ pub struct NotStatic {
 }
 
 impl<'a> AwsModel<'a> {
+    /// The path of an input file.
+    fn path(&self, file: FileId) -> &'a str {
+        self.file_paths.get(file.0).copied().unwrap_or("")
+    }
+
     /// Builds the lookup index now (with the views, on whichever core is free) rather than
     /// inside the first rule that asks, while the other rules wait on it.
     pub fn prepare(&self) {
@@ -405,16 +411,17 @@ impl<'a> AwsModel<'a> {
         role: &'r Role<'_>,
         candidates: Vec<usize>,
         arns: &'s [Option<RoleArn>],
-        names: &'s [lookup::NameOnly],
+        names: &'s [same_name::NameOnly],
         address: for<'x> fn(&'x Association<'a>) -> &'x Option<String>,
     ) -> impl Iterator<Item = &'s Association<'a>> + use<'a, 's, 'r> {
+        let index = self.lookup().same_name.shared_index(role);
         candidates
             .into_iter()
             .filter(move |&i| {
                 let a = &self.associations[i];
                 arns[i]
                     .as_ref()
-                    .is_some_and(|arn| role.is(arn) && names[i].admits(role))
+                    .is_some_and(|arn| role.is(arn) && names[i].admits(role, index))
                     || (address(a).is_some() && *address(a) == role.address)
             })
             .map(|i| &self.associations[i])
@@ -423,13 +430,14 @@ impl<'a> AwsModel<'a> {
     /// IRSA bindings whose role ARN names `role`.
     pub fn bindings_using(&self, role: &Role<'_>) -> impl Iterator<Item = &IrsaBinding<'a>> {
         let lookup = self.lookup();
+        let index = lookup.same_name.shared_index(role);
         lookup
             .bindings_using(role)
             .iter()
             .filter(move |&&i| {
-                lookup.binding_roles[i]
-                    .as_ref()
-                    .is_some_and(|arn| role.is(arn) && lookup.binding_role_names[i].admits(role))
+                lookup.binding_roles[i].as_ref().is_some_and(|arn| {
+                    role.is(arn) && lookup.binding_role_names[i].admits(role, index)
+                })
             })
             .map(|&i| &self.bindings[i])
     }
