@@ -151,12 +151,13 @@ pub struct GcpModel {
     pub service_accounts: Vec<GoogleServiceAccount>,
     /// Kubernetes ServiceAccounts defined in Terraform.
     pub terraform_ksas: Vec<TerraformKsa>,
-    /// Target account ID → indices of bindings on it, ascending (rules ask per linked KSA,
-    /// and a scan per question is quadratic on big inputs).
-    bindings_by_account: foldhash::HashMap<String, Vec<usize>>,
-    /// Google service accounts by account ID, Terraform KSAs by (namespace, name) and by
-    /// name: indices in input order. All these indexes are built with the view (`index`).
-    accounts_by_id: foldhash::HashMap<String, Vec<usize>>,
+    /// Target account ID → indices of bindings on it, by project (rules ask per linked KSA,
+    /// and a scan per question is quadratic on big inputs; so is a scan of one account ID's
+    /// bindings when every copy of a module names it in its own project).
+    bindings_by_account: foldhash::HashMap<String, ByProject>,
+    /// Google service accounts by account ID and project, Terraform KSAs by (namespace, name)
+    /// and by name: indices in input order. All these indexes are built with the view (`index`).
+    accounts_by_id: foldhash::HashMap<String, ByProject>,
     terraform_ksa_by_key: foldhash::HashMap<String, foldhash::HashMap<String, usize>>,
     terraform_ksa_by_name: foldhash::HashMap<String, usize>,
 }
@@ -202,10 +203,11 @@ impl GcpModel {
         let candidates = self
             .bindings_by_account
             .get(&gsa.account_id)
-            .map_or(&[][..], Vec::as_slice);
+            .map(|by| by.matching(gsa.project.as_deref()))
+            .unwrap_or_default();
         candidates
-            .iter()
-            .map(|&i| &self.bindings[i])
+            .into_iter()
+            .map(|i| &self.bindings[i])
             .filter(move |b| match &b.target {
                 Target::ServiceAccount {
                     account_id: Some(id),
@@ -236,9 +238,10 @@ impl GcpModel {
     pub fn service_account(&self, gsa: &GsaEmail) -> Option<&GoogleServiceAccount> {
         self.accounts_by_id
             .get(&gsa.account_id)
+            .map(|by| by.matching(gsa.project.as_deref()))
+            .unwrap_or_default()
             .into_iter()
-            .flatten()
-            .map(|&i| &self.service_accounts[i])
+            .map(|i| &self.service_accounts[i])
             .find(|s| same_project(s.project.as_deref(), gsa.project.as_deref()))
     }
 
@@ -247,20 +250,20 @@ impl GcpModel {
         for (i, b) in self.bindings.iter().enumerate() {
             if let Target::ServiceAccount {
                 account_id: Some(id),
-                ..
+                project,
             } = &b.target
             {
                 self.bindings_by_account
                     .entry(id.clone())
                     .or_default()
-                    .push(i);
+                    .push(i, project.as_deref());
             }
         }
         for (i, s) in self.service_accounts.iter().enumerate() {
             self.accounts_by_id
                 .entry(s.account_id.clone())
                 .or_default()
-                .push(i);
+                .push(i, s.project.as_deref());
         }
         for (i, k) in self.terraform_ksas.iter().enumerate() {
             self.terraform_ksa_by_key
@@ -272,6 +275,38 @@ impl GcpModel {
                 .entry(k.name.clone())
                 .or_insert(i);
         }
+    }
+}
+
+/// Indices (ascending) of one account ID's bindings or accounts, by the project they name.
+#[derive(Debug, Default)]
+struct ByProject {
+    all: Vec<usize>,
+    /// Under a project that is known and not a placeholder.
+    known: foldhash::HashMap<String, Vec<usize>>,
+    /// Without such a project (it matches every project, `same_project`).
+    any: Vec<usize>,
+}
+
+impl ByProject {
+    fn push(&mut self, i: usize, project: Option<&str>) {
+        self.all.push(i);
+        match project.filter(|p| !member::is_placeholder(p)) {
+            Some(p) => self.known.entry(p.to_string()).or_default().push(i),
+            None => self.any.push(i),
+        }
+    }
+
+    /// The indices that may be in `project` (`same_project`), ascending: a superset the
+    /// caller still filters exactly.
+    fn matching(&self, project: Option<&str>) -> Vec<usize> {
+        let Some(p) = project.filter(|p| !member::is_placeholder(p)) else {
+            return self.all.clone();
+        };
+        let known = self.known.get(p).map_or(&[][..], Vec::as_slice);
+        let mut out = [known, &self.any].concat();
+        out.sort_unstable();
+        out
     }
 }
 

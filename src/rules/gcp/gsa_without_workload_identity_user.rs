@@ -3,9 +3,11 @@ use std::ops::Range;
 
 use crate::input::FileId;
 use crate::model::Object;
+use foldhash::{HashMap, HashSet};
+
 use crate::model::gcp::{
-    Binding, GcpModel, GsaEmail, WORKLOAD_IDENTITY_USER, WorkloadMember, member::is_placeholder,
-    parse_workload_member,
+    Binding, GcpModel, GoogleServiceAccount, GsaEmail, WORKLOAD_IDENTITY_USER, WorkloadMember,
+    member::is_placeholder, parse_workload_member,
 };
 use crate::rules::{Context, Finding, ObjectRef, Rule};
 
@@ -88,32 +90,117 @@ impl Rule for GsaWithoutWorkloadIdentityUser {
                 from: From::Terraform(k.display.as_str()),
             });
         }
+        // Many KSAs link one GSA (every copy of a module): its grants are read once.
+        let mut by_gsa: HashMap<(&str, Option<&str>), Option<Grants<'_>>> = HashMap::default();
         for l in &linked {
-            if let Some(f) = self.check_one(gcp, l) {
+            if is_placeholder(&l.gsa.account_id) {
+                continue;
+            }
+            let grants = by_gsa
+                .entry((l.gsa.account_id.as_str(), l.gsa.project.as_deref()))
+                .or_insert_with(|| Grants::of(gcp, &l.gsa));
+            if let Some(g) = grants
+                && let Some(f) = self.check_one(g, l)
+            {
                 out.push(f);
             }
         }
     }
 }
 
-impl GsaWithoutWorkloadIdentityUser {
-    fn check_one(&self, gcp: &GcpModel, l: &Linked<'_>) -> Option<Finding> {
-        if is_placeholder(&l.gsa.account_id) {
-            return None;
-        }
-        let on_gsa: Vec<&Binding> = gcp.bindings_on(&l.gsa).collect();
-        let defined = gcp.service_account(&l.gsa);
+/// The `roles/iam.workloadIdentityUser` grants on one Google service account, with their
+/// members parsed once and indexed for `Grants::name`.
+struct Grants<'g> {
+    grants: Vec<&'g Binding>,
+    defined: Option<&'g GoogleServiceAccount>,
+    /// A grant that may name any KSA (no member in the inputs, a namespace or cluster
+    /// principal set, or placeholders for both parts).
+    any: bool,
+    /// Namespace → names, of members that spell both out.
+    exact: HashMap<String, HashSet<String>>,
+    /// Names of members that spell the name out (any namespace part).
+    names: HashSet<String>,
+    /// Members with a placeholder namespace: their names; with a placeholder name: their
+    /// namespaces.
+    any_namespace: HashSet<String>,
+    any_name: HashSet<String>,
+}
+
+impl<'g> Grants<'g> {
+    /// `None` when the inputs neither define the GSA nor bind anything on it.
+    fn of(gcp: &'g GcpModel, gsa: &'g GsaEmail) -> Option<Self> {
+        let on_gsa: Vec<&Binding> = gcp.bindings_on(gsa).collect();
+        let defined = gcp.service_account(gsa);
         if on_gsa.is_empty() && defined.is_none() {
             return None;
         }
-        let grants: Vec<&Binding> = on_gsa
-            .iter()
-            .copied()
+        let mut g = Grants {
+            grants: Vec::new(),
+            defined,
+            any: false,
+            exact: HashMap::default(),
+            names: HashSet::default(),
+            any_namespace: HashSet::default(),
+            any_name: HashSet::default(),
+        };
+        for b in on_gsa
+            .into_iter()
             .filter(|b| b.role_is(WORKLOAD_IDENTITY_USER))
-            .collect();
-        if grants.iter().any(|b| grants_to(b, l)) {
+        {
+            g.grants.push(b);
+            let Some(member) = &b.member else {
+                g.any = true;
+                continue;
+            };
+            match parse_workload_member(&member.text) {
+                Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) => {
+                    let (ns, name) = (namespace.text, ksa.text);
+                    match (is_placeholder(&ns), is_placeholder(&name)) {
+                        (true, true) => g.any = true,
+                        (true, false) => {
+                            g.any_namespace.insert(name);
+                        }
+                        (false, true) => {
+                            g.any_name.insert(ns);
+                        }
+                        (false, false) => {
+                            g.names.insert(name.clone());
+                            g.exact.entry(ns).or_default().insert(name);
+                        }
+                    }
+                }
+                // Malformed members are GK003's; namespace/cluster principal sets may include it.
+                Ok(Some(WorkloadMember::Other { .. })) => g.any = true,
+                Ok(None) | Err(_) => {}
+            }
+        }
+        Some(g)
+    }
+
+    /// Whether a grant may name this KSA (placeholders and members the inputs do not spell out
+    /// count as a match: never guess against the user).
+    fn name(&self, l: &Linked<'_>) -> bool {
+        self.any
+            || self.any_namespace.contains(l.name)
+            || match l.namespace {
+                Some(ns) => {
+                    self.exact
+                        .get(ns)
+                        .is_some_and(|names| names.contains(l.name))
+                        || self.any_name.contains(ns)
+                }
+                // A namespace that is not fixed may be any member's.
+                None => self.names.contains(l.name) || !self.any_name.is_empty(),
+            }
+    }
+}
+
+impl GsaWithoutWorkloadIdentityUser {
+    fn check_one(&self, g: &Grants<'_>, l: &Linked<'_>) -> Option<Finding> {
+        if g.name(l) {
             return None;
         }
+        let (grants, defined) = (&g.grants, g.defined);
         let ns = l.namespace.unwrap_or("NAMESPACE");
         let wanted = format!("serviceAccount:PROJECT_ID.svc.id.goog[{ns}/{}]", l.name);
         let email = &l.written;
@@ -160,19 +247,43 @@ impl GsaWithoutWorkloadIdentityUser {
     }
 }
 
-/// Whether a grant may name this KSA (placeholders and members the inputs do not spell out
-/// count as a match: never guess against the user).
-fn grants_to(b: &Binding, l: &Linked<'_>) -> bool {
-    let Some(member) = &b.member else { return true };
-    match parse_workload_member(&member.text) {
-        Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) => {
-            let ns_ok = is_placeholder(&namespace.text)
-                || l.namespace.is_none_or(|ns| namespace.text == ns);
-            let name_ok = is_placeholder(&ksa.text) || ksa.text == l.name;
-            ns_ok && name_ok
+#[cfg(test)]
+mod tests {
+    use crate::engine::{Options, lint_texts};
+
+    /// Whether GK005 reports the KSA `shop/orders` (or, `explicit: false`, `orders` without
+    /// `metadata.namespace`) when the GSA's only grant names `member`.
+    fn reported(member: &str, explicit: bool) -> bool {
+        let ns = if explicit { "\n  namespace: shop" } else { "" };
+        let text = format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: orders{ns}\n  annotations:\n    iam.gke.io/gcp-service-account: orders-app@shop-prod-4711.iam.gserviceaccount.com\n---\napiVersion: iam.cnrm.cloud.google.com/v1beta1\nkind: IAMPolicyMember\nmetadata:\n  name: wi\n  namespace: shop\nspec:\n  member: \"{member}\"\n  role: roles/iam.workloadIdentityUser\n  resourceRef:\n    kind: IAMServiceAccount\n    name: orders-app\n"
+        );
+        let (_, outcome) = lint_texts(&[("sa.yaml", &text)], &Options::default());
+        outcome.findings.iter().any(|f| f.rule.id == "GK005")
+    }
+
+    /// A grant may name the KSA when each part is its own or a placeholder; a namespace that
+    /// is not fixed may be any member's.
+    #[test]
+    fn which_members_may_name_the_service_account() {
+        let pool = "serviceAccount:shop-prod-4711.svc.id.goog";
+        for (member, explicit, expected) in [
+            ("[shop/orders]", true, false),
+            ("[shop/payments]", true, true),
+            ("[other/orders]", true, true),
+            ("[NAMESPACE/orders]", true, false),
+            ("[NAMESPACE/payments]", true, true),
+            ("[shop/KSA_NAME]", true, false),
+            ("[other/KSA_NAME]", true, true),
+            ("[NAMESPACE/KSA_NAME]", true, false),
+            ("[other/orders]", false, false),
+            ("[other/payments]", false, true),
+            ("[other/KSA_NAME]", false, false),
+        ] {
+            let member = format!("{pool}{member}");
+            assert_eq!(reported(&member, explicit), expected, "{member} {explicit}");
         }
-        // Malformed members are GK003's; namespace/cluster principal sets may include it.
-        Ok(Some(WorkloadMember::Other { .. })) => true,
-        Ok(None) | Err(_) => false,
+        let set = "principalSet://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/shop-prod-4711.svc.id.goog/namespace/shop";
+        assert!(!reported(set, true), "a principal set may include it");
     }
 }
