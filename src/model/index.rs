@@ -470,6 +470,7 @@ impl<'a> Model<'a> {
             .get(namespace)
             .and_then(|names| names.get(name));
         match ids.map(Vec::as_slice) {
+            Some(&[one]) => Some(self.object(one)),
             Some(ids @ [_, _, ..]) if ids.len() <= NEAR_AT_MOST => {
                 let from = &self.source(file).path;
                 let near = |id: ObjectId| nearness(&self.source(self.object(id).file).path, from);

@@ -151,13 +151,14 @@ pub struct GcpModel {
     pub service_accounts: Vec<GoogleServiceAccount>,
     /// Kubernetes ServiceAccounts defined in Terraform.
     pub terraform_ksas: Vec<TerraformKsa>,
-    /// Target account ID → indices of bindings on it, by project (rules ask per linked KSA,
-    /// and a scan per question is quadratic on big inputs; so is a scan of one account ID's
-    /// bindings when every copy of a module names it in its own project).
-    bindings_by_account: foldhash::HashMap<String, ByProject>,
-    /// Google service accounts by account ID and project, Terraform KSAs by (namespace, name)
-    /// and by name: indices in input order. All these indexes are built with the view (`index`).
-    accounts_by_id: foldhash::HashMap<String, ByProject>,
+    /// Target account ID → indices of bindings on it, ascending (rules ask per linked KSA,
+    /// and a scan per question is quadratic on big inputs); for an account ID with many, also
+    /// by project (every copy of a module names it in its own project).
+    bindings_by_account: ByAccount,
+    /// Google service accounts by account ID (and project), Terraform KSAs by (namespace,
+    /// name) and by name: indices in input order. All these indexes are built with the view
+    /// (`index`).
+    accounts_by_id: ByAccount,
     terraform_ksa_by_key: foldhash::HashMap<String, foldhash::HashMap<String, usize>>,
     terraform_ksa_by_name: foldhash::HashMap<String, usize>,
 }
@@ -200,14 +201,9 @@ impl GcpModel {
     /// Bindings attached to the Google service account `gsa` (matched by account ID, and by
     /// project when both sides name one that is not a placeholder).
     pub fn bindings_on<'s>(&'s self, gsa: &'s GsaEmail) -> impl Iterator<Item = &'s Binding> + 's {
-        let candidates = self
-            .bindings_by_account
-            .get(&gsa.account_id)
-            .map(|by| by.matching(gsa.project.as_deref()))
-            .unwrap_or_default();
-        candidates
-            .into_iter()
-            .map(|i| &self.bindings[i])
+        let candidates = self.bindings_by_account.matching(gsa);
+        (0..candidates.len())
+            .map(move |k| &self.bindings[candidates[k]])
             .filter(move |b| match &b.target {
                 Target::ServiceAccount {
                     account_id: Some(id),
@@ -237,11 +233,9 @@ impl GcpModel {
     /// The Google service account `gsa` if the inputs define it.
     pub fn service_account(&self, gsa: &GsaEmail) -> Option<&GoogleServiceAccount> {
         self.accounts_by_id
-            .get(&gsa.account_id)
-            .map(|by| by.matching(gsa.project.as_deref()))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| &self.service_accounts[i])
+            .matching(gsa)
+            .iter()
+            .map(|&i| &self.service_accounts[i])
             .find(|s| same_project(s.project.as_deref(), gsa.project.as_deref()))
     }
 
@@ -250,21 +244,26 @@ impl GcpModel {
         for (i, b) in self.bindings.iter().enumerate() {
             if let Target::ServiceAccount {
                 account_id: Some(id),
-                project,
+                ..
             } = &b.target
             {
-                self.bindings_by_account
-                    .entry(id.clone())
-                    .or_default()
-                    .push(i, project.as_deref());
+                self.bindings_by_account.push(id, i);
             }
         }
+        let bindings = &self.bindings;
+        self.bindings_by_account
+            .split_by(|i| match &bindings[i].target {
+                Target::ServiceAccount { project, .. } => {
+                    known_project(project.as_deref()).map(str::to_string)
+                }
+                _ => None,
+            });
         for (i, s) in self.service_accounts.iter().enumerate() {
-            self.accounts_by_id
-                .entry(s.account_id.clone())
-                .or_default()
-                .push(i, s.project.as_deref());
+            self.accounts_by_id.push(&s.account_id, i);
         }
+        let accounts = &self.service_accounts;
+        self.accounts_by_id
+            .split_by(|i| known_project(accounts[i].project.as_deref()).map(str::to_string));
         for (i, k) in self.terraform_ksas.iter().enumerate() {
             self.terraform_ksa_by_key
                 .entry(k.namespace.clone())
@@ -278,35 +277,69 @@ impl GcpModel {
     }
 }
 
-/// Indices (ascending) of one account ID's bindings or accounts, by the project they name.
+/// Indices (ascending) of bindings or accounts by account ID; for an account ID with more
+/// than `SPLIT_FROM`, also by the project they name.
+#[derive(Debug, Default)]
+struct ByAccount {
+    all: foldhash::HashMap<String, Vec<usize>>,
+    big: foldhash::HashMap<String, ByProject>,
+}
+
+/// Entries of one account ID past which a question looks them up by project.
+const SPLIT_FROM: usize = 16;
+
 #[derive(Debug, Default)]
 struct ByProject {
-    all: Vec<usize>,
     /// Under a project that is known and not a placeholder.
     known: foldhash::HashMap<String, Vec<usize>>,
     /// Without such a project (it matches every project, `same_project`).
     any: Vec<usize>,
 }
 
-impl ByProject {
-    fn push(&mut self, i: usize, project: Option<&str>) {
-        self.all.push(i);
-        match project.filter(|p| !member::is_placeholder(p)) {
-            Some(p) => self.known.entry(p.to_string()).or_default().push(i),
-            None => self.any.push(i),
+/// A project that names one project (not unknown, not a placeholder).
+fn known_project(project: Option<&str>) -> Option<&str> {
+    project.filter(|p| !member::is_placeholder(p))
+}
+
+impl ByAccount {
+    fn push(&mut self, account_id: &str, i: usize) {
+        if let Some(v) = self.all.get_mut(account_id) {
+            v.push(i);
+        } else {
+            self.all.insert(account_id.to_string(), vec![i]);
         }
     }
 
-    /// The indices that may be in `project` (`same_project`), ascending: a superset the
-    /// caller still filters exactly.
-    fn matching(&self, project: Option<&str>) -> Vec<usize> {
-        let Some(p) = project.filter(|p| !member::is_placeholder(p)) else {
-            return self.all.clone();
-        };
-        let known = self.known.get(p).map_or(&[][..], Vec::as_slice);
-        let mut out = [known, &self.any].concat();
-        out.sort_unstable();
-        out
+    /// Splits the account IDs with many entries by project (`project_of` an entry's).
+    fn split_by(&mut self, project_of: impl Fn(usize) -> Option<String>) {
+        for (id, entries) in self.all.iter().filter(|(_, v)| v.len() > SPLIT_FROM) {
+            let mut by = ByProject::default();
+            for &i in entries {
+                match project_of(i) {
+                    Some(p) => by.known.entry(p).or_default().push(i),
+                    None => by.any.push(i),
+                }
+            }
+            self.big.insert(id.clone(), by);
+        }
+    }
+
+    /// The indices that may be `gsa`'s (same account ID, `same_project`), ascending: a
+    /// superset the caller still filters exactly.
+    fn matching(&self, gsa: &GsaEmail) -> std::borrow::Cow<'_, [usize]> {
+        if !self.big.is_empty()
+            && let Some(by) = self.big.get(&gsa.account_id)
+            && let Some(p) = known_project(gsa.project.as_deref())
+        {
+            let known = by.known.get(p).map_or(&[][..], Vec::as_slice);
+            let mut out = [known, &by.any].concat();
+            out.sort_unstable();
+            return out.into();
+        }
+        self.all
+            .get(&gsa.account_id)
+            .map_or(&[][..], Vec::as_slice)
+            .into()
     }
 }
 

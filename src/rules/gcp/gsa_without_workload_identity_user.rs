@@ -3,8 +3,6 @@ use std::ops::Range;
 
 use crate::input::FileId;
 use crate::model::Object;
-use foldhash::{HashMap, HashSet};
-
 use crate::model::gcp::{
     Binding, GcpModel, GoogleServiceAccount, GsaEmail, WORKLOAD_IDENTITY_USER, WorkloadMember,
     member::is_placeholder, parse_workload_member,
@@ -90,40 +88,49 @@ impl Rule for GsaWithoutWorkloadIdentityUser {
                 from: From::Terraform(k.display.as_str()),
             });
         }
-        // Many KSAs link one GSA (every copy of a module): its grants are read once.
-        let mut by_gsa: HashMap<(&str, Option<&str>), Option<Grants<'_>>> = HashMap::default();
-        for l in &linked {
-            if is_placeholder(&l.gsa.account_id) {
+        // Many KSAs may link one GSA: its grants are read once, for the KSAs linking it in a
+        // row (a map of every GSA's grants cost more memory than it saved time).
+        // Indices, not the (large) entries, are sorted.
+        let mut order: Vec<usize> = (0..linked.len())
+            .filter(|&i| !is_placeholder(&linked[i].gsa.account_id))
+            .collect();
+        let key = |i: usize| (&linked[i].gsa.account_id, &linked[i].gsa.project);
+        order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
+        for group in order.chunk_by(|&a, &b| linked[a].gsa == linked[b].gsa) {
+            let Some(grants) = Grants::of(gcp, &linked[group[0]].gsa) else {
                 continue;
-            }
-            let grants = by_gsa
-                .entry((l.gsa.account_id.as_str(), l.gsa.project.as_deref()))
-                .or_insert_with(|| Grants::of(gcp, &l.gsa));
-            if let Some(g) = grants
-                && let Some(f) = self.check_one(g, l)
-            {
-                out.push(f);
-            }
+            };
+            out.extend(
+                group
+                    .iter()
+                    .filter_map(|&i| self.check_one(&grants, &linked[i])),
+            );
         }
     }
 }
 
 /// The `roles/iam.workloadIdentityUser` grants on one Google service account, with their
-/// members parsed once and indexed for `Grants::name`.
+/// members parsed once.
 struct Grants<'g> {
     grants: Vec<&'g Binding>,
     defined: Option<&'g GoogleServiceAccount>,
-    /// A grant that may name any KSA (no member in the inputs, a namespace or cluster
-    /// principal set, or placeholders for both parts).
-    any: bool,
-    /// Namespace → names, of members that spell both out.
-    exact: HashMap<String, HashSet<String>>,
-    /// Names of members that spell the name out (any namespace part).
-    names: HashSet<String>,
-    /// Members with a placeholder namespace: their names; with a placeholder name: their
-    /// namespaces.
-    any_namespace: HashSet<String>,
-    any_name: HashSet<String>,
+    members: Vec<Grantee>,
+}
+
+/// Whom one grant may name (placeholders and members the inputs do not spell out count as a
+/// match: never guess against the user).
+enum Grantee {
+    /// Any KSA: no member in the inputs, a namespace or cluster principal set, or
+    /// placeholders for both parts.
+    Any,
+    Exact {
+        namespace: String,
+        name: String,
+    },
+    /// A placeholder namespace.
+    Named(String),
+    /// A placeholder name.
+    InNamespace(String),
 }
 
 impl<'g> Grants<'g> {
@@ -134,64 +141,50 @@ impl<'g> Grants<'g> {
         if on_gsa.is_empty() && defined.is_none() {
             return None;
         }
-        let mut g = Grants {
-            grants: Vec::new(),
-            defined,
-            any: false,
-            exact: HashMap::default(),
-            names: HashSet::default(),
-            any_namespace: HashSet::default(),
-            any_name: HashSet::default(),
-        };
-        for b in on_gsa
+        let grants: Vec<&Binding> = on_gsa
             .into_iter()
             .filter(|b| b.role_is(WORKLOAD_IDENTITY_USER))
-        {
-            g.grants.push(b);
-            let Some(member) = &b.member else {
-                g.any = true;
-                continue;
-            };
-            match parse_workload_member(&member.text) {
-                Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) => {
-                    let (ns, name) = (namespace.text, ksa.text);
-                    match (is_placeholder(&ns), is_placeholder(&name)) {
-                        (true, true) => g.any = true,
-                        (true, false) => {
-                            g.any_namespace.insert(name);
-                        }
-                        (false, true) => {
-                            g.any_name.insert(ns);
-                        }
-                        (false, false) => {
-                            g.names.insert(name.clone());
-                            g.exact.entry(ns).or_default().insert(name);
-                        }
+            .collect();
+        let members = grants
+            .iter()
+            .filter_map(|b| {
+                let Some(member) = &b.member else {
+                    return Some(Grantee::Any);
+                };
+                match parse_workload_member(&member.text) {
+                    Ok(Some(WorkloadMember::ServiceAccount { namespace, ksa, .. })) => {
+                        let (namespace, name) = (namespace.text, ksa.text);
+                        Some(match (is_placeholder(&namespace), is_placeholder(&name)) {
+                            (true, true) => Grantee::Any,
+                            (true, false) => Grantee::Named(name),
+                            (false, true) => Grantee::InNamespace(namespace),
+                            (false, false) => Grantee::Exact { namespace, name },
+                        })
                     }
+                    // Malformed members are GK003's; namespace/cluster principal sets may
+                    // include it.
+                    Ok(Some(WorkloadMember::Other { .. })) => Some(Grantee::Any),
+                    Ok(None) | Err(_) => None,
                 }
-                // Malformed members are GK003's; namespace/cluster principal sets may include it.
-                Ok(Some(WorkloadMember::Other { .. })) => g.any = true,
-                Ok(None) | Err(_) => {}
-            }
-        }
-        Some(g)
+            })
+            .collect();
+        Some(Grants {
+            grants,
+            defined,
+            members,
+        })
     }
 
-    /// Whether a grant may name this KSA (placeholders and members the inputs do not spell out
-    /// count as a match: never guess against the user).
+    /// Whether a grant may name this KSA; a namespace that is not fixed may be any member's.
     fn name(&self, l: &Linked<'_>) -> bool {
-        self.any
-            || self.any_namespace.contains(l.name)
-            || match l.namespace {
-                Some(ns) => {
-                    self.exact
-                        .get(ns)
-                        .is_some_and(|names| names.contains(l.name))
-                        || self.any_name.contains(ns)
-                }
-                // A namespace that is not fixed may be any member's.
-                None => self.names.contains(l.name) || !self.any_name.is_empty(),
+        self.members.iter().any(|m| match m {
+            Grantee::Any => true,
+            Grantee::Named(name) => name == l.name,
+            Grantee::InNamespace(ns) => l.namespace.is_none_or(|own| own == ns),
+            Grantee::Exact { namespace, name } => {
+                name == l.name && l.namespace.is_none_or(|own| own == namespace)
             }
+        })
     }
 }
 
