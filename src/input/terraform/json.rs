@@ -240,8 +240,6 @@ impl JsonConv<'_> {
         };
         let conv = Conv { place };
         let kind = match hcl_edit::parser::parse_template(text) {
-            // `"${x}"` is `x` itself (Terraform returns a lone interpolation's value as is):
-            // JSON has no other way to write a reference.
             Ok(t) => {
                 // `"${x}"` is `x` itself (Terraform returns a lone interpolation's value as
                 // is): JSON has no other way to write a reference.
