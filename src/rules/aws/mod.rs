@@ -82,6 +82,26 @@ pub fn binding_finding(
 }
 
 /// "the trust policy of role `x` (`aws iam get-role` output)" for messages.
+/// Whether inputs in `a` and `b` that both name ServiceAccount `namespace/name` mean the same
+/// definition of it (`Model::service_account_near`): a `dev` and a `prod` directory each
+/// defining `shop/app` are two ServiceAccounts, and one's association is not the other's.
+/// When the inputs define it at most once, they do.
+pub fn same_service_account(
+    model: &crate::model::Model<'_>,
+    a: crate::input::FileId,
+    b: crate::input::FileId,
+    namespace: &str,
+    name: &str,
+) -> bool {
+    match (
+        model.service_account_near(a, namespace, name),
+        model.service_account_near(b, namespace, name),
+    ) {
+        (Some(x), Some(y)) => x.id == y.id,
+        _ => true,
+    }
+}
+
 pub fn trust_phrase(role: &Role) -> String {
     match (&role.arn, &role.name) {
         (None, None) => "this trust policy".to_string(),

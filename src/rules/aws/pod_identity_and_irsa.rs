@@ -19,10 +19,10 @@ impl Rule for PodIdentityAndIrsa {
         let aws = ctx.model.aws();
         for b in &aws.bindings {
             // An eksctl entry is about its own cluster: compare with that ClusterConfig only.
-            let Some(a) = aws
-                .associations_for(&b.namespace, &b.name)
-                .find(|a| b.form != Form::Eksctl || a.object == b.object)
-            else {
+            let Some(a) = aws.associations_for(&b.namespace, &b.name).find(|a| {
+                (b.form != Form::Eksctl || a.object == b.object)
+                    && super::same_service_account(ctx.model, a.file, b.file, &b.namespace, &b.name)
+            }) else {
                 continue;
             };
             let (span, what) = match &b.role_arn {

@@ -25,10 +25,10 @@ impl Rule for PodIdentityUnsupportedPod {
         }
         for w in ctx.workloads() {
             let Some(pod) = &w.pod else { continue };
-            let Some(a) = aws
-                .associations_for(&w.namespace, pod.service_account.name)
-                .next()
-            else {
+            let name = pod.service_account.name;
+            let Some(a) = aws.associations_for(&w.namespace, name).find(|a| {
+                super::same_service_account(ctx.model, a.file, w.file, &w.namespace, name)
+            }) else {
                 continue;
             };
             for (span, why) in problems(w, pod.spec) {
