@@ -165,8 +165,8 @@ fn push_in(
     in_namespace(map, namespace).push(id);
 }
 
-/// Definitions of one ServiceAccount compared by directory at most (see
-/// `Model::service_account_near`).
+/// Definitions of one name compared by directory at most (see
+/// `Model::nearest`).
 const NEAR_AT_MOST: usize = 64;
 
 /// Number of leading directories two paths share (`a/b/c.yaml`, `a/b/d/e.yaml`: 2).
@@ -202,8 +202,8 @@ pub fn nearness(a: &str, b: &str) -> (usize, usize) {
 #[derive(Debug)]
 struct Lookups<'a> {
     services_by_namespace: HashMap<CompactString, Vec<ObjectId>>,
-    /// Core-group objects by kind, namespace and name: the first of each.
-    core: HashMap<&'a str, HashMap<CompactString, HashMap<&'a str, ObjectId>>>,
+    /// Core-group objects by kind, namespace and name, in input order.
+    core: HashMap<&'a str, HashMap<CompactString, HashMap<&'a str, Vec<ObjectId>>>>,
 }
 
 impl<'a> Model<'a> {
@@ -294,7 +294,8 @@ impl<'a> Model<'a> {
                         .entry(o.namespace.clone())
                         .or_default()
                         .entry(name)
-                        .or_insert(o.id);
+                        .or_default()
+                        .push(o.id);
                 }
             }
             l
@@ -375,15 +376,39 @@ impl<'a> Model<'a> {
         ids.into_iter().map(|id| self.object(id)).collect()
     }
 
-    /// The first object (in input order) of the core API group with this kind, effective
-    /// namespace and name.
-    pub fn core_object(&self, kind: &str, namespace: &str, name: &str) -> Option<&Object<'a>> {
-        self.lookups()
+    /// The object of the core API group with this kind, effective namespace and name that an
+    /// input in `file` uses: of several definitions, the nearest (`Model::nearest`).
+    pub fn core_object(
+        &self,
+        file: FileId,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&Object<'a>> {
+        let ids = self
+            .lookups()
             .core
             .get(kind)
             .and_then(|by_ns| by_ns.get(namespace))
-            .and_then(|names| names.get(name))
-            .map(|&id| self.object(id))
+            .and_then(|names| names.get(name))?;
+        self.nearest(file, ids).map(|id| self.object(id))
+    }
+
+    /// Of several definitions of one name (in input order), the one nearest `file` (see
+    /// [`nearness`]), the first among equals; past `NEAR_AT_MOST` of them, the first (the
+    /// comparison is per definition, per question).
+    fn nearest(&self, file: FileId, ids: &[ObjectId]) -> Option<ObjectId> {
+        match ids {
+            [] => None,
+            &[one] => Some(one),
+            _ if ids.len() > NEAR_AT_MOST => Some(ids[0]),
+            _ => {
+                let from = &self.source(file).path;
+                let near = |id: ObjectId| nearness(&self.source(self.object(id).file).path, from);
+                // `max_by_key` keeps the last of equals; the first in input order is wanted.
+                ids.iter().copied().rev().max_by_key(|&id| near(id))
+            }
+        }
     }
 
     /// Blocks of every Terraform input, for lookups and reference resolution across files
@@ -455,9 +480,7 @@ impl<'a> Model<'a> {
     /// (each environment's directory has its own `shop/app`), the one nearest `file` (see
     /// [`nearness`]), the first in input order among equals; otherwise as
     /// [`Model::service_account`]. With a single "first definition" for all, a `prod`
-    /// Deployment was judged against the `dev` ServiceAccount listed before it. Past
-    /// `NEAR_AT_MOST` definitions of one name the first is taken (the comparison is per
-    /// definition, per question).
+    /// Deployment was judged against the `dev` ServiceAccount listed before it.
     pub fn service_account_near(
         &self,
         file: FileId,
@@ -469,21 +492,9 @@ impl<'a> Model<'a> {
             .by_namespace_and_name
             .get(namespace)
             .and_then(|names| names.get(name));
-        match ids.map(Vec::as_slice) {
-            Some(&[one]) => Some(self.object(one)),
-            Some(ids @ [_, _, ..]) if ids.len() <= NEAR_AT_MOST => {
-                let from = &self.source(file).path;
-                let near = |id: ObjectId| nearness(&self.source(self.object(id).file).path, from);
-                // `max_by_key` keeps the last of equals; the first in input order is wanted.
-                let best = ids
-                    .iter()
-                    .copied()
-                    .rev()
-                    .max_by_key(|&id| near(id))
-                    .unwrap_or(ids[0]);
-                Some(self.object(best))
-            }
-            _ => self.service_account(namespace, name),
+        match ids.and_then(|ids| self.nearest(file, ids)) {
+            Some(id) => Some(self.object(id)),
+            None => self.service_account(namespace, name),
         }
     }
 

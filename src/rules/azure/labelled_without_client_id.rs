@@ -132,7 +132,7 @@ fn sets_client_id_env(model: &Model<'_>, o: &Object<'_>) -> bool {
                             let Some(name) = from.get(field).and_then(|r| r.get_str("name")) else {
                                 return false;
                             };
-                            match model.core_object(kind, &o.namespace, name) {
+                            match model.core_object(o.file, kind, &o.namespace, name) {
                                 None => true,
                                 Some(s) => ["data", "stringData"]
                                     .iter()
