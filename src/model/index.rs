@@ -88,10 +88,10 @@ fn add_label<'a>(
 struct AccountIndex<'a> {
     by_namespace_and_name: HashMap<CompactString, HashMap<&'a str, Vec<ObjectId>>>,
     by_name: HashMap<&'a str, Vec<ObjectId>>,
-    /// The first ServiceAccount of each name without `metadata.namespace` (the fallback of
-    /// `service_account`, asked on every miss: scanning all of that name was quadratic when
-    /// one name is in many namespaces).
-    first_implicit_by_name: HashMap<&'a str, ObjectId>,
+    /// The ServiceAccounts of each name without `metadata.namespace`, in input order (the
+    /// fallback of `service_account`, asked on every miss: scanning all of that name was
+    /// quadratic when one name is in many namespaces).
+    implicit_by_name: HashMap<&'a str, Vec<ObjectId>>,
     /// Every core ServiceAccount, in input order.
     ids: Vec<ObjectId>,
     /// By effective namespace, in input order.
@@ -111,7 +111,7 @@ impl<'a> AccountIndex<'a> {
                 .push(o.id);
             index.by_name.entry(name).or_default().push(o.id);
             if !o.namespace_explicit {
-                index.first_implicit_by_name.entry(name).or_insert(o.id);
+                index.implicit_by_name.entry(name).or_default().push(o.id);
             }
         }
         index
@@ -459,8 +459,9 @@ impl<'a> Model<'a> {
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&Object<'a>> {
         self.service_account_exact(namespace, name).or_else(|| {
             self.accounts
-                .first_implicit_by_name
+                .implicit_by_name
                 .get(name)
+                .and_then(|ids| ids.first())
                 .map(|&id| self.object(id))
         })
     }
@@ -478,9 +479,10 @@ impl<'a> Model<'a> {
 
     /// The ServiceAccount `namespace/name` that an input in `file` uses: of several definitions
     /// (each environment's directory has its own `shop/app`), the one nearest `file` (see
-    /// [`nearness`]), the first in input order among equals; otherwise as
-    /// [`Model::service_account`]. With a single "first definition" for all, a `prod`
-    /// Deployment was judged against the `dev` ServiceAccount listed before it.
+    /// [`nearness`]), the first in input order among equals; without one in `namespace`, the
+    /// nearest same-named ServiceAccount without `metadata.namespace` (as
+    /// [`Model::service_account`] falls back). With a single "first definition" for all, a
+    /// `prod` Deployment was judged against the `dev` ServiceAccount listed before it.
     pub fn service_account_near(
         &self,
         file: FileId,
@@ -492,10 +494,13 @@ impl<'a> Model<'a> {
             .by_namespace_and_name
             .get(namespace)
             .and_then(|names| names.get(name));
-        match ids.and_then(|ids| self.nearest(file, ids)) {
-            Some(id) => Some(self.object(id)),
-            None => self.service_account(namespace, name),
-        }
+        let implicit = || {
+            let ids = self.accounts.implicit_by_name.get(name)?;
+            self.nearest(file, ids)
+        };
+        ids.and_then(|ids| self.nearest(file, ids))
+            .or_else(implicit)
+            .map(|id| self.object(id))
     }
 
     /// Workloads that run as this ServiceAccount object: `workloads_running_as` its namespace
@@ -620,6 +625,18 @@ mod tests {
         };
         assert_eq!(users(0), ["envs/dev/pod.yaml", "shared/pod.yaml"]);
         assert_eq!(users(1), ["envs/prod/apps/pod.yaml"]);
+        // Without `metadata.namespace` (applied with `-n`): the nearest such definition.
+        let implicit = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n";
+        let files = [
+            load("envs/dev/web-sa.yaml", implicit),
+            load("envs/prod/web-sa.yaml", implicit),
+            load("envs/prod/pod.yaml", pod),
+        ];
+        let model = Model::build(&files, "default");
+        let sa = model
+            .service_account_near(FileId(2), "shop", "web")
+            .unwrap();
+        assert_eq!(model.source(sa.file).path, "envs/prod/web-sa.yaml");
         assert_eq!(shared_directories("a/b/c.yaml", "a/b/d/e.yaml"), 2);
         assert_eq!(shared_directories("./a/x.tf", "a/y.tf"), 1);
         assert_eq!(shared_directories("x.yaml", "a/y.yaml"), 0);
