@@ -169,13 +169,18 @@ fn push_in(
 /// `Model::nearest`).
 const NEAR_AT_MOST: usize = 64;
 
+/// The directories of a path, leading first (`./a/b/c.tf`: `a`, `b`).
+pub fn directories(path: &str) -> impl Iterator<Item = &str> {
+    let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    dir.split('/').filter(|c| !c.is_empty() && *c != ".")
+}
+
 /// Number of leading directories two paths share (`a/b/c.yaml`, `a/b/d/e.yaml`: 2).
 pub fn shared_directories(a: &str, b: &str) -> usize {
-    fn dirs(p: &str) -> impl Iterator<Item = &str> {
-        let dir = p.rsplit_once('/').map_or("", |(dir, _)| dir);
-        dir.split('/').filter(|c| !c.is_empty() && *c != ".")
-    }
-    dirs(a).zip(dirs(b)).take_while(|(x, y)| x == y).count()
+    directories(a)
+        .zip(directories(b))
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// How near two inputs are, when one name is defined once per environment directory (or per

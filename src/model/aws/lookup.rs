@@ -119,7 +119,7 @@ impl Lookup {
     }
 
     /// The key every ARN that `Role::is` accepts has (`RoleArn::key`), if the role has a name.
-    fn role_key(role: &Role) -> Option<String> {
+    pub(super) fn role_key(role: &Role) -> Option<String> {
         match (&role.arn, &role.name) {
             (Some(arn), _) => Some(arn.key()),
             (None, Some(n)) => Some(format!("{}{}", role.path, n).to_ascii_lowercase()),

@@ -36,12 +36,9 @@ impl NameOnly {
     }
 }
 
-/// The directories of a path, leading first (`./a/b/c.tf`: `a`, `b`).
+/// The directories of a path, leading first.
 fn directories(path: &str) -> Vec<&str> {
-    let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    dir.split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .collect()
+    crate::model::index::directories(path).collect()
 }
 
 #[derive(Debug, Default)]
@@ -63,16 +60,13 @@ impl SameName {
         let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
         let mut same = Self::default();
         for (i, r) in aws.roles.iter().enumerate() {
-            match (&r.arn, &r.name) {
-                (Some(arn), _) => {
+            match (&r.arn, super::lookup::Lookup::role_key(r)) {
+                (Some(arn), Some(key)) => {
                     same.exact
-                        .insert((arn.key(), arn.partition.clone(), arn.account.clone()));
+                        .insert((key, arn.partition.clone(), arn.account.clone()));
                 }
-                (None, Some(name)) => by_key
-                    .entry(format!("{}{}", r.path, name).to_ascii_lowercase())
-                    .or_default()
-                    .push(i),
-                (None, None) => {}
+                (None, Some(key)) => by_key.entry(key).or_default().push(i),
+                _ => {}
             }
         }
         for (key, roles) in by_key.into_iter().filter(|(_, r)| r.len() > 1) {

@@ -81,7 +81,6 @@ pub fn binding_finding(
     finding(model, id, b.file, b.object, span, message)
 }
 
-/// "the trust policy of role `x` (`aws iam get-role` output)" for messages.
 /// Whether inputs in `a` and `b` that both name ServiceAccount `namespace/name` mean the same
 /// definition of it (`Model::service_account_near`): a `dev` and a `prod` directory each
 /// defining `shop/app` are two ServiceAccounts, and one's association is not the other's.
@@ -102,6 +101,7 @@ pub fn same_service_account(
     }
 }
 
+/// "the trust policy of role `x` (`aws iam get-role` output)" for messages.
 pub fn trust_phrase(role: &Role) -> String {
     match (&role.arn, &role.name) {
         (None, None) => "this trust policy".to_string(),
